@@ -1,0 +1,100 @@
+"""What every recorded event carries, whatever its aggregate.
+
+Each event is an `eventsourcing` aggregate event (originator id, version and the
+UTC `timestamp` it was recorded at) with two fields of ours: the `actor` who
+recorded it and a `payload`, a frozen pydantic model whose JSON schema is the
+auditor's contract for that event type.
+
+Fields holding personal data (names, emails, free-text notes) are declared with
+`PersonalText` so that `personal_fields()` can find them: a later release
+encrypts them per person so they can be erased on request.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.errors import InvalidInput
+
+PERSONAL_DATA = "x-personal-data"
+
+PersonalText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000),
+    Field(json_schema_extra={PERSONAL_DATA: True}),
+]
+"""Free text or an identifying detail about a person: marked for erasure."""
+
+EmployeeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+
+_EMPLOYEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class Payload(BaseModel):
+    """Base of every event payload: immutable, strictly validated."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+def personal_fields(model: type[BaseModel]) -> list[str]:
+    """Names of the payload fields that hold personal data."""
+    names = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and extra.get(PERSONAL_DATA):
+            names.append(name)
+    return names
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """Reads an ISO `YYYY-MM-DD` date, or fails with a message naming `what`."""
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"invalid {what} {text!r}: expected YYYY-MM-DD") from None
+
+
+def check_not_future(on: date, today: date, what: str = "date") -> None:
+    if on > today:
+        raise InvalidInput(f"{what} {on} is in the future (today is {today})")
+
+
+def check_employee_id(employee_id: str) -> None:
+    if not _EMPLOYEE_ID.match(employee_id):
+        raise InvalidInput(
+            f"invalid person id {employee_id!r}: use letters, digits, '.', '_' or '-'"
+        )
+
+
+def check_slug(slug: str) -> None:
+    if not _SLUG.match(slug):
+        raise InvalidInput(
+            f"invalid program id {slug!r}: use lower-case letters, digits and '-'"
+        )
+
+
+def check_text(value: str | None, what: str, *, max_length: int = 2000) -> None:
+    if value is None:
+        return
+    if not value.strip():
+        raise InvalidInput(f"{what} must not be empty")
+    if len(value) > max_length:
+        raise InvalidInput(f"{what} is longer than {max_length} characters")
+
+
+def check_actor(actor: str) -> None:
+    if not actor or not actor.strip():
+        raise InvalidInput("actor must not be empty (use --actor or $MENTORSHIP_ACTOR)")
+
+
+def event_schema(payload: type[Payload]) -> dict[str, Any]:
+    """The JSON schema of a payload, as published for auditors."""
+    return payload.model_json_schema()

@@ -1,0 +1,143 @@
+"""How events are stored: an orjson transcoder and a mapper for pydantic payloads,
+and the choice of store (an SQLite file by default, or PostgreSQL).
+
+A stored event's state is JSON:
+`{"timestamp": ISO-8601 UTC, "actor": str, "payload": {...},
+  "originator_topic"?: str, "class_version"?: int}`.
+Event classes may declare `class_version` and `upcast_vN_vM(state)` static
+methods; the mapper applies them before validating the payload.
+"""
+
+from __future__ import annotations
+
+import typing
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from uuid import UUID
+
+import orjson
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import get_topic, resolve_topic
+from pydantic import BaseModel
+
+from domain.errors import InvalidInput
+
+
+class OrjsonTranscoder(Transcoder):
+    def encode(self, obj: Any) -> bytes:
+        return orjson.dumps(obj)
+
+    def decode(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
+@lru_cache(maxsize=None)
+def payload_type(event_class: type) -> type[BaseModel]:
+    hints = typing.get_type_hints(event_class)
+    payload = hints["payload"]
+    assert isinstance(payload, type) and issubclass(payload, BaseModel), event_class
+    return payload
+
+
+class PayloadMapper(Mapper[Any]):
+    """Maps events whose fields are `actor` and a pydantic `payload`."""
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
+        fields = vars(domain_event)
+        state: dict[str, Any] = {
+            "timestamp": fields["timestamp"].isoformat(),
+            "actor": fields["actor"],
+            "payload": fields["payload"].model_dump(mode="json"),
+        }
+        if "originator_topic" in fields:
+            state["originator_topic"] = fields["originator_topic"]
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        data = self.transcoder.encode(state)
+        if self.compressor:
+            data = self.compressor.compress(data)
+        if self.cipher:
+            data = self.cipher.encrypt(data)
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=get_topic(type(domain_event)),
+            state=data,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[Any]:
+        event_class = resolve_topic(stored_event.topic)
+        data = stored_event.state
+        if self.cipher:
+            data = self.cipher.decrypt(data)
+        if self.compressor:
+            data = self.compressor.decompress(data)
+        state = self.transcoder.decode(data)
+        from_version = state.pop("class_version", 1)
+        to_version = getattr(event_class, "class_version", 1)
+        while from_version < to_version:
+            getattr(event_class, f"upcast_v{from_version}_v{from_version + 1}")(state)
+            from_version += 1
+        originator_id = stored_event.originator_id
+        if isinstance(originator_id, str):
+            originator_id = UUID(originator_id)
+        fields = {
+            "originator_id": originator_id,
+            "originator_version": stored_event.originator_version,
+            "timestamp": datetime.fromisoformat(state["timestamp"]),
+            "actor": state["actor"],
+            "payload": payload_type(event_class).model_validate(state["payload"], strict=False),
+        }
+        if "originator_topic" in state:
+            fields["originator_topic"] = state["originator_topic"]
+        event = object.__new__(event_class)
+        object.__setattr__(event, "__dict__", fields)
+        return typing.cast(DomainEventProtocol[Any], event)
+
+
+DEFAULT_STORE = "mentorship.db"
+
+
+def is_postgres(store: str) -> bool:
+    return store.startswith(("postgresql://", "postgres://"))
+
+
+def store_environment(store: str) -> dict[str, str]:
+    """The eventsourcing settings that open `store` (a path or a postgresql:// URL)."""
+    env = {
+        "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
+        "MAPPER_TOPIC": get_topic(PayloadMapper),
+    }
+    if is_postgres(store):
+        url = urlsplit(store)
+        dbname = url.path.lstrip("/")
+        if not url.hostname or not dbname:
+            raise InvalidInput(
+                f"invalid store URL {store!r}: expected postgresql://user:pw@host:port/db"
+            )
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.postgres",
+            POSTGRES_DBNAME=unquote(dbname),
+            POSTGRES_HOST=url.hostname,
+            POSTGRES_PORT=str(url.port or 5432),
+            POSTGRES_USER=unquote(url.username or "postgres"),
+            POSTGRES_PASSWORD=unquote(url.password or ""),
+            POSTGRES_CONNECT_TIMEOUT="5",
+        )
+        return env
+    path = Path(store)
+    if path.is_dir():
+        raise InvalidInput(f"store {store!r} is a directory, not a database file")
+    if not path.parent.exists():
+        raise InvalidInput(f"store {store!r}: directory {path.parent} does not exist")
+    env.update(
+        PERSISTENCE_MODULE="eventsourcing.sqlite",
+        SQLITE_DBNAME=str(path),
+        SQLITE_LOCK_TIMEOUT="30",
+    )
+    return env
