@@ -34,9 +34,16 @@ from domain.mentorship import (
     derive_direction,
     pairing_id,
 )
-from domain.person import Departure, Person, ProfileChange, Registration, check_registration, person_id
+from domain.person import (
+    Departure,
+    Person,
+    ProfileChange,
+    Registration,
+    check_registration,
+    person_id,
+)
 from domain.program import Closure, Launch, Program, check_cadence, check_launch, program_id
-from domain.storage import store_environment
+from domain.store import store_environment
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -247,7 +254,9 @@ class MentorshipLedger(Application[UUID]):
         return number
 
     @retried
-    def reverse_roles(self, actor: str, pairing: UUID, on: date, note: str | None = None) -> Mentorship:
+    def reverse_roles(
+        self, actor: str, pairing: UUID, on: date, note: str | None = None
+    ) -> Mentorship:
         check_actor(actor)
         check_text(note, "note")
         mentorship = self.get_pairing(pairing)

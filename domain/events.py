@@ -13,11 +13,11 @@ encrypts them per person so they can be erased on request.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from domain.dates import check_not_future, parse_date
 from domain.errors import InvalidInput
 
 PERSONAL_DATA = "x-personal-data"
@@ -52,21 +52,6 @@ def personal_fields(model: type[BaseModel]) -> list[str]:
     return names
 
 
-def parse_date(text: str, what: str = "date") -> date:
-    """Reads an ISO `YYYY-MM-DD` date, or fails with a message naming `what`."""
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"invalid {what} {text!r}: expected YYYY-MM-DD") from None
-
-
-def check_not_future(on: date, today: date, what: str = "date") -> None:
-    if on > today:
-        raise InvalidInput(f"{what} {on} is in the future (today is {today})")
-
-
 def check_employee_id(employee_id: str) -> None:
     if not _EMPLOYEE_ID.match(employee_id):
         raise InvalidInput(
@@ -76,9 +61,7 @@ def check_employee_id(employee_id: str) -> None:
 
 def check_slug(slug: str) -> None:
     if not _SLUG.match(slug):
-        raise InvalidInput(
-            f"invalid program id {slug!r}: use lower-case letters, digits and '-'"
-        )
+        raise InvalidInput(f"invalid program id {slug!r}: use lower-case letters, digits and '-'")
 
 
 def check_text(value: str | None, what: str, *, max_length: int = 2000) -> None:
@@ -98,3 +81,6 @@ def check_actor(actor: str) -> None:
 def event_schema(payload: type[Payload]) -> dict[str, Any]:
     """The JSON schema of a payload, as published for auditors."""
     return payload.model_json_schema()
+
+
+__all__ = ["check_not_future", "parse_date"]

@@ -211,8 +211,7 @@ class Mentorship(Aggregate):
     def check_active(self) -> None:
         if self.ended_on is not None:
             raise NotAllowed(
-                f"pairing {self.id} ended on {self.ended_on} ({self.end_reason}); "
-                "it cannot change"
+                f"pairing {self.id} ended on {self.ended_on} ({self.end_reason}); it cannot change"
             )
 
     def check_date(self, on: date, today: date, what: str) -> None:
@@ -247,8 +246,7 @@ class Mentorship(Aggregate):
             raise InvalidInput("a retraction needs a reason")
         if not 1 <= meeting <= len(self.meetings):
             raise NotAllowed(
-                f"pairing {self.id} has no meeting {meeting} "
-                f"(it has {len(self.meetings)} recorded)"
+                f"pairing {self.id} has no meeting {meeting} (it has {len(self.meetings)} recorded)"
             )
         if self.meetings[meeting - 1].retracted:
             raise NotAllowed(f"meeting {meeting} of pairing {self.id} is already retracted")

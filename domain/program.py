@@ -44,7 +44,9 @@ def check_launch(launch: Launch, today: date) -> None:
 
 def check_cadence(cadence_days: int) -> None:
     if not 1 <= cadence_days <= 365:
-        raise InvalidInput(f"cadence must be a whole number of days from 1 to 365, not {cadence_days}")
+        raise InvalidInput(
+            f"cadence must be a whole number of days from 1 to 365, not {cadence_days}"
+        )
 
 
 class Program(Aggregate):

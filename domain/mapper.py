@@ -1,5 +1,4 @@
-"""How events are stored: an orjson transcoder and a mapper for pydantic payloads,
-and the choice of store (an SQLite file by default, or PostgreSQL).
+"""How events are stored: an orjson transcoder and a mapper for pydantic payloads.
 
 A stored event's state is JSON:
 `{"timestamp": ISO-8601 UTC, "actor": str, "payload": {...},
@@ -12,10 +11,8 @@ from __future__ import annotations
 
 import typing
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 from typing import Any
-from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
 import orjson
@@ -23,8 +20,6 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
-
-from domain.errors import InvalidInput
 
 
 class OrjsonTranscoder(Transcoder):
@@ -35,7 +30,7 @@ class OrjsonTranscoder(Transcoder):
         return orjson.loads(data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def payload_type(event_class: type) -> type[BaseModel]:
     hints = typing.get_type_hints(event_class)
     payload = hints["payload"]
@@ -98,46 +93,3 @@ class PayloadMapper(Mapper[Any]):
         event = object.__new__(event_class)
         object.__setattr__(event, "__dict__", fields)
         return typing.cast(DomainEventProtocol[Any], event)
-
-
-DEFAULT_STORE = "mentorship.db"
-
-
-def is_postgres(store: str) -> bool:
-    return store.startswith(("postgresql://", "postgres://"))
-
-
-def store_environment(store: str) -> dict[str, str]:
-    """The eventsourcing settings that open `store` (a path or a postgresql:// URL)."""
-    env = {
-        "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
-        "MAPPER_TOPIC": get_topic(PayloadMapper),
-    }
-    if is_postgres(store):
-        url = urlsplit(store)
-        dbname = url.path.lstrip("/")
-        if not url.hostname or not dbname:
-            raise InvalidInput(
-                f"invalid store URL {store!r}: expected postgresql://user:pw@host:port/db"
-            )
-        env.update(
-            PERSISTENCE_MODULE="eventsourcing.postgres",
-            POSTGRES_DBNAME=unquote(dbname),
-            POSTGRES_HOST=url.hostname,
-            POSTGRES_PORT=str(url.port or 5432),
-            POSTGRES_USER=unquote(url.username or "postgres"),
-            POSTGRES_PASSWORD=unquote(url.password or ""),
-            POSTGRES_CONNECT_TIMEOUT="5",
-        )
-        return env
-    path = Path(store)
-    if path.is_dir():
-        raise InvalidInput(f"store {store!r} is a directory, not a database file")
-    if not path.parent.exists():
-        raise InvalidInput(f"store {store!r}: directory {path.parent} does not exist")
-    env.update(
-        PERSISTENCE_MODULE="eventsourcing.sqlite",
-        SQLITE_DBNAME=str(path),
-        SQLITE_LOCK_TIMEOUT="30",
-    )
-    return env

@@ -1,0 +1,53 @@
+"""Plain rows that the pure metric functions work on.
+
+The storage layer produces them already *as of* a date D: a pairing paired
+after D is absent, an ending after D is not there yet, and `reversals`,
+`meetings`, `minutes` and `last_met_on` only count what happened on or before D
+(retracted meetings never count).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class PairingRow:
+    id: str
+    program: str
+    mentor: str  # as paired; swap when `reversals` is odd for the current roles
+    mentee: str
+    direction: str  # direction at pairing: traditional | reverse | peer
+    paired_on: date
+    ended_on: date | None  # None when still active on D
+    end_reason: str | None
+    reversals: int  # reversals with on <= D
+    meetings: int  # counted meetings with on <= D
+    minutes: int
+    last_met_on: date | None
+    cadence_days: int  # the program's expected meeting cadence
+
+    @property
+    def current_direction(self) -> str:
+        if self.reversals % 2 == 0 or self.direction == "peer":
+            return self.direction
+        return "reverse" if self.direction == "traditional" else "traditional"
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: str
+    joined_on: date | None
+    registered_on: date  # UTC date the registration was recorded
+    left_on: date | None  # None when still in the organisation on D
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One counted meeting, with the direction in force on its date."""
+
+    pairing_id: str
+    on: date
+    minutes: int
+    direction: str

@@ -1,0 +1,124 @@
+"""Keeps the views caught up with the event log, one transaction per batch.
+
+Each batch's view writes and the new tracking position commit together, and the
+position only moves forward from the value this runner read (a compare-and-set):
+a batch is applied exactly once even when several processes catch up at once
+or a replay is killed part-way through.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from eventsourcing.persistence import ApplicationRecorder
+
+from projections.db import Cursor, ViewDatabase
+from projections.projector import build_batch
+from projections.schema import PROJECTION, SCHEMA_VERSION, TABLES, VIEW_TABLES
+from projections.source import last_notification_id, read_page
+
+PAGE_SIZE = 20_000
+Progress = Callable[[int, int], None]  # (events done, events to do)
+
+
+@dataclass(frozen=True)
+class Position:
+    notification_id: int
+    latest_on: str  # latest `on` date of any event processed, "" when none
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    events: int
+    seconds: float
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+
+class ViewRunner:
+    def __init__(self, recorder: ApplicationRecorder, page_size: int = PAGE_SIZE) -> None:
+        self.recorder = recorder
+        self.db = ViewDatabase(recorder)
+        self.page_size = page_size
+        self._ready = False
+
+    def prepare(self) -> None:
+        """Creates the view tables, rebuilding them if their layout changed."""
+        if self._ready:
+            return
+        with self.db.transaction(commit=True) as cursor:
+            for statement in TABLES:
+                cursor.execute(statement)
+            row = cursor.execute(
+                "SELECT schema_version FROM view_tracking WHERE projection = ?", (PROJECTION,)
+            ).fetchone()
+            if row is None or row[0] != SCHEMA_VERSION:
+                _reset(cursor, drop=row is not None)
+        self._ready = True
+
+    def position(self) -> Position:
+        self.prepare()
+        with self.db.transaction(commit=False) as cursor:
+            row = cursor.execute(
+                "SELECT notification_id, latest_on FROM view_tracking WHERE projection = ?",
+                (PROJECTION,),
+            ).fetchone()
+        assert row is not None
+        return Position(int(row[0]), row[1] or "")
+
+    def catch_up(self, progress: Progress | None = None) -> CatchUp:
+        started = time.perf_counter()
+        done = 0
+        position = self.position()
+        todo = last_notification_id(self.recorder) - position.notification_id
+        while True:
+            page = read_page(self.recorder, position.notification_id, self.page_size)
+            if not page:
+                return CatchUp(done, time.perf_counter() - started)
+            batch = build_batch(page)
+            new = Position(page[-1][0], max(position.latest_on, batch.latest_on))
+            with self.db.transaction(commit=True) as cursor:
+                moved = _advance(cursor, position, new)
+                if moved:
+                    batch.apply(cursor)
+            if not moved:  # another process applied this page first
+                position = self.position()
+                continue
+            done += len(page)
+            position = new
+            if progress is not None:
+                progress(done, max(todo, done))
+
+    def replay(self, progress: Progress | None = None) -> CatchUp:
+        """Rebuilds every view from the first event."""
+        self.prepare()
+        with self.db.transaction(commit=True) as cursor:
+            _reset(cursor, drop=False)
+        return self.catch_up(progress)
+
+
+def _advance(cursor: Cursor, old: Position, new: Position) -> bool:
+    cursor.execute(
+        "UPDATE view_tracking SET notification_id = ?, latest_on = ? "
+        "WHERE projection = ? AND notification_id = ?",
+        (new.notification_id, new.latest_on or None, PROJECTION, old.notification_id),
+    )
+    return cursor.rowcount == 1
+
+
+def _reset(cursor: Cursor, *, drop: bool) -> None:
+    for table in VIEW_TABLES:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}" if drop else f"DELETE FROM {table}")
+    if drop:
+        for statement in TABLES:
+            cursor.execute(statement)
+    cursor.execute("DELETE FROM view_tracking WHERE projection = ?", (PROJECTION,))
+    cursor.execute(
+        "INSERT INTO view_tracking (projection, notification_id, latest_on, schema_version) "
+        "VALUES (?, 0, NULL, ?)",
+        (PROJECTION, SCHEMA_VERSION),
+    )

@@ -1,0 +1,77 @@
+"""The read-model tables, created in the same store as the events.
+
+Dates are ISO `YYYY-MM-DD` text in both SQLite and PostgreSQL so that they sort
+and compare the same way in both.
+"""
+
+from __future__ import annotations
+
+PROJECTION = "ledger"
+SCHEMA_VERSION = 1
+
+TABLES = [
+    """CREATE TABLE IF NOT EXISTS view_tracking (
+        projection TEXT PRIMARY KEY,
+        notification_id BIGINT NOT NULL,
+        latest_on TEXT,
+        schema_version INTEGER NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS view_people (
+        employee_id TEXT PRIMARY KEY,
+        aggregate_id TEXT NOT NULL UNIQUE,
+        name TEXT,
+        email TEXT,
+        level INTEGER,
+        department TEXT,
+        joined_on TEXT,
+        registered_on TEXT NOT NULL,
+        left_on TEXT,
+        left_reason TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS view_programs (
+        slug TEXT PRIMARY KEY,
+        aggregate_id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        cadence_days INTEGER NOT NULL,
+        launched_on TEXT NOT NULL,
+        closed_on TEXT
+    )""",
+    # Pairing ids are kept as 32 hex digits, as the event store keeps them.
+    """CREATE TABLE IF NOT EXISTS view_pairings (
+        id TEXT PRIMARY KEY,
+        program TEXT NOT NULL,
+        mentor TEXT NOT NULL,
+        mentee TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        paired_on TEXT NOT NULL,
+        ended_on TEXT,
+        end_reason TEXT,
+        reversals INTEGER NOT NULL DEFAULT 0,
+        meetings INTEGER NOT NULL DEFAULT 0,
+        minutes INTEGER NOT NULL DEFAULT 0,
+        last_met_on TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS view_meetings (
+        pairing_id TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        met_on TEXT NOT NULL,
+        minutes INTEGER NOT NULL,
+        retracted INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (pairing_id, number)
+    )""",
+    """CREATE TABLE IF NOT EXISTS view_reversals (
+        pairing_id TEXT NOT NULL,
+        reversed_on TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS view_pairings_mentor ON view_pairings (mentor)",
+    "CREATE INDEX IF NOT EXISTS view_pairings_mentee ON view_pairings (mentee)",
+    "CREATE INDEX IF NOT EXISTS view_reversals_pairing ON view_reversals (pairing_id)",
+]
+
+VIEW_TABLES = [
+    "view_people",
+    "view_programs",
+    "view_pairings",
+    "view_meetings",
+    "view_reversals",
+]
