@@ -11,15 +11,15 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import ParamSpec, Protocol, TypeVar
+from typing import ParamSpec, Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, OperationalError
 
 from domain.errors import AlreadyExists, ConcurrentUpdate, InvalidInput, NotAllowed, NotFound
 from domain.events import (
+    RecordedEvent,
     check_actor,
     check_employee_id,
     check_not_future,
@@ -105,13 +105,14 @@ class MentorshipLedger(Application[UUID]):
     def get_pairing(self, pairing: UUID) -> Mentorship:
         return self._get(pairing, Mentorship, f"unknown pairing {pairing}")
 
-    def history(self, pairing: UUID) -> list[DomainEventProtocol[UUID]]:
+    def history(self, pairing: UUID) -> list[RecordedEvent]:
+        """Every event of a pairing, in the order it was recorded."""
         self.get_pairing(pairing)
-        return list(self.events.get(pairing))
+        return [cast(RecordedEvent, event) for event in self.events.get(pairing)]
 
     def _get(self, aggregate_id: UUID, kind: type[R], message: str) -> R:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(message) from None
         if not isinstance(aggregate, kind):

@@ -13,7 +13,8 @@ encrypts them per person so they can be erased on request.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -84,3 +85,12 @@ def event_schema(payload: type[Payload]) -> dict[str, Any]:
 
 
 __all__ = ["check_not_future", "parse_date"]
+
+
+class RecordedEvent(Protocol):
+    """What every recorded event of this domain offers to readers."""
+
+    originator_version: int
+    timestamp: datetime
+    actor: str
+    payload: Payload

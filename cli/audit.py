@@ -1,0 +1,207 @@
+"""Commands that read pairings: show, history, list."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+from uuid import UUID
+
+import click
+
+from cli.context import LedgerContext, pass_ledger
+from cli.output import emit_records, format_option, table, to_csv, to_json
+
+LIST_COLUMNS = [
+    "id",
+    "program",
+    "mentor",
+    "mentee",
+    "direction",
+    "status",
+    "paired_on",
+    "ended_on",
+    "end_reason",
+    "reversals",
+    "meetings",
+    "minutes",
+    "last_met_on",
+]
+LIST_TABLE = [
+    "short_id",
+    "program",
+    "mentor",
+    "mentee",
+    "direction",
+    "status",
+    "paired_on",
+    "ended_on",
+    "end_reason",
+    "meetings",
+    "last_met_on",
+]
+
+
+def _people_and_program(ctx: LedgerContext, pairing_id: UUID) -> dict[str, Any]:
+    ledger = ctx.ledger
+    mentorship = ledger.get_pairing(pairing_id)
+    program = ledger.get_program(mentorship.program)
+    mentor = ledger.get_person(mentorship.mentor)
+    mentee = ledger.get_person(mentorship.mentee)
+    return {
+        "pairing": mentorship,
+        "program": {"id": program.slug, "name": program.name, "cadence_days": program.cadence_days},
+        "mentor": {"id": mentor.employee_id, "name": mentor.name},
+        "mentee": {"id": mentee.employee_id, "name": mentee.name},
+    }
+
+
+@click.command("show")
+@click.argument("pairing")
+@format_option
+@pass_ledger
+def show(ctx: LedgerContext, pairing: str, fmt: str) -> None:
+    """Show a pairing: its people, program, status and meetings.
+
+    Example: mentorship show E2001/E1042
+    """
+    found = _people_and_program(ctx, ctx.views.resolve(pairing))
+    m = found.pop("pairing")
+    counted = m.counted_meetings
+    summary: dict[str, Any] = {
+        "id": str(m.id),
+        **found,
+        "direction": m.direction.value,
+        "direction_at_pairing": m.direction_at_pairing.value,
+        "status": "active" if m.is_active else "ended",
+        "paired_on": m.paired_on,
+        "ended_on": m.ended_on,
+        "end_reason": m.end_reason.value if m.end_reason else None,
+        "reversals": m.reversals,
+        "meetings": len(counted),
+        "minutes": sum(x.minutes for x in counted),
+        "last_met_on": m.last_met_on,
+        "meeting_log": [
+            {"number": x.number, "on": x.on, "minutes": x.minutes, "retracted": x.retracted}
+            for x in m.meetings
+        ],
+    }
+    if fmt == "json":
+        click.echo(to_json(summary))
+        return
+    if fmt == "csv":
+        rows = [
+            [x["number"], x["on"], x["minutes"], x["retracted"]] for x in summary["meeting_log"]
+        ]
+        click.echo(to_csv(["number", "on", "minutes", "retracted"], rows))
+        return
+    click.echo(_show_text(summary))
+
+
+def _show_text(s: dict[str, Any]) -> str:
+    lines = [
+        f"Pairing    {s['id']}",
+        f"Program    {s['program']['id']} ({s['program']['name']}, meets every "
+        f"{s['program']['cadence_days']} days)",
+        f"Mentor     {s['mentor']['id']} ({s['mentor']['name']})",
+        f"Mentee     {s['mentee']['id']} ({s['mentee']['name']})",
+        f"Direction  {s['direction']} (paired as {s['direction_at_pairing']}; "
+        f"{len(s['reversals'])} reversal(s))",
+        f"Status     {s['status']}, paired {s['paired_on']}"
+        + (f", ended {s['ended_on']} ({s['end_reason']})" if s["ended_on"] else ""),
+        f"Meetings   {s['meetings']} ({s['minutes']} min), last met {s['last_met_on'] or '-'}",
+    ]
+    if s["meeting_log"]:
+        rows = [
+            [x["number"], x["on"], x["minutes"], "retracted" if x["retracted"] else ""]
+            for x in s["meeting_log"]
+        ]
+        lines += ["", table(["no.", "on", "minutes", ""], rows)]
+    return "\n".join(lines)
+
+
+def _details(payload: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in payload.items() if v is not None and k != "on")
+
+
+def _history_row(event: dict[str, Any], recorded_at: str) -> list[Any]:
+    return [
+        event["number"],
+        event["type"],
+        event["on"],
+        recorded_at,
+        event["actor"],
+        _details(event["details"]),
+    ]
+
+
+@click.command("history")
+@click.argument("pairing")
+@format_option
+@pass_ledger
+def history(ctx: LedgerContext, pairing: str, fmt: str) -> None:
+    """Every event of a pairing, for audit: no., type, on, recorded at (UTC), actor, details.
+
+    Example: mentorship history 3f2a9c --format json
+    """
+    pairing_id = ctx.views.resolve(pairing)
+    found = _people_and_program(ctx, pairing_id)
+    found.pop("pairing")
+    events: list[dict[str, Any]] = []
+    for event in ctx.ledger.history(pairing_id):
+        payload = event.payload.model_dump(mode="json")
+        events.append(
+            {
+                "number": event.originator_version,
+                "type": type(event).__name__,
+                "on": payload.get("on"),
+                "recorded_at": event.timestamp.astimezone(UTC).isoformat(),
+                "actor": event.actor,
+                "details": payload,
+            }
+        )
+    if fmt == "json":
+        click.echo(to_json({"pairing": str(pairing_id), **found, "events": events}))
+        return
+    headers = ["no.", "type", "on", "recorded_at_utc", "actor", "details"]
+    if fmt == "csv":
+        click.echo(to_csv(headers, [_history_row(e, e["recorded_at"]) for e in events]))
+        return
+    rows = [_history_row(e, e["recorded_at"][:19].replace("T", " ")) for e in events]
+    click.echo(
+        f"Pairing {pairing_id} in {found['program']['id']} ({found['program']['name']}): "
+        f"{found['mentor']['id']} ({found['mentor']['name']}) mentoring "
+        f"{found['mentee']['id']} ({found['mentee']['name']})\n"
+    )
+    click.echo(table(headers, rows))
+
+
+@click.command("list")
+@click.option("--program", help="Only this program.")
+@click.option(
+    "--direction",
+    type=click.Choice(["traditional", "reverse", "peer"]),
+    help="Only pairings whose current direction is this.",
+)
+@click.option("--status", type=click.Choice(["active", "ended"]))
+@click.option("--person", help="Only pairings this employee id is part of.")
+@format_option
+@pass_ledger
+def list_pairings(
+    ctx: LedgerContext,
+    program: str | None,
+    direction: str | None,
+    status: str | None,
+    person: str | None,
+    fmt: str,
+) -> None:
+    """List pairings (current roles and direction, after any reversals).
+
+    Example: mentorship list --program reverse-2026 --status active --format json
+    """
+    records = ctx.views.pairings(program, direction, status, person)
+    for record in records:
+        record["short_id"] = record["id"][:8]
+    emit_records(records, LIST_COLUMNS, fmt, table_columns=LIST_TABLE)
+
+
+COMMANDS = [show, history, list_pairings]

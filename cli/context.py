@@ -1,0 +1,72 @@
+"""What every command gets through the click context: the store, the actor,
+and (opened lazily, or injected by tests) the application and its views."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import date
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from domain.application import MentorshipLedger
+    from projections.views import LedgerViews
+
+
+def default_actor() -> str:
+    explicit = os.environ.get("MENTORSHIP_ACTOR")
+    if explicit:
+        return explicit
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in some containers
+        return "unknown"
+
+
+class LedgerContext:
+    def __init__(
+        self,
+        store: str,
+        actor: str | None = None,
+        *,
+        ledger: MentorshipLedger | None = None,
+        views: LedgerViews | None = None,
+    ) -> None:
+        self.store = store
+        self.actor = actor or default_actor()
+        self._ledger = ledger
+        self._views = views
+
+    @property
+    def ledger(self) -> MentorshipLedger:
+        """The application, for commands that record events (imports the event models)."""
+        if self._ledger is None:
+            from domain.application import MentorshipLedger
+
+            self._ledger = MentorshipLedger(self.store)
+        if self._ledger.active_pairings is None:
+            self._ledger.active_pairings = self.views
+        return self._ledger
+
+    @property
+    def views(self) -> LedgerViews:
+        """The read models; queries open only the recorder, which starts faster."""
+        if self._views is None:
+            from projections.views import LedgerViews
+
+            if self._ledger is not None:
+                self._views = LedgerViews(self._ledger.recorder)
+            else:
+                from projections.source import open_recorder
+
+                self._views = LedgerViews(open_recorder(self.store))
+        return self._views
+
+    def today(self) -> date:
+        return self._ledger.today() if self._ledger is not None else date.today()
+
+
+pass_ledger = click.make_pass_decorator(LedgerContext)
+"""Passes the command the `LedgerContext` that the root group put on the context."""

@@ -1,0 +1,93 @@
+"""The `mentorship` command: record and audit mentoring relationships.
+
+User errors become one line on stderr, `Error: ...`, with exit code 1 and no
+traceback; that includes usage mistakes such as a missing option.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from cli.context import LedgerContext, default_actor
+from domain.errors import LedgerError
+from domain.store import DEFAULT_STORE
+
+
+def _storage_error(error: Exception) -> click.ClickException | None:
+    from eventsourcing.persistence import PersistenceError
+
+    if isinstance(error, PersistenceError):
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return click.ClickException(f"cannot use the store: {detail}")
+    return None
+
+
+class LedgerGroup(click.Group):
+    """Turns domain errors and usage mistakes into one-line `Error:` messages."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:
+            raise click.ClickException(error.format_message()) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:
+            raise click.ClickException(error.format_message()) from None
+        except LedgerError as error:
+            raise click.ClickException(str(error)) from None
+        except Exception as error:
+            converted = _storage_error(error)
+            if converted is None:
+                raise
+            raise converted from None
+
+
+@click.group(cls=LedgerGroup)
+@click.option(
+    "--store",
+    envvar="MENTORSHIP_STORE",
+    default=DEFAULT_STORE,
+    show_default=True,
+    help="SQLite file, or postgresql://user:pw@host:port/db. [env: MENTORSHIP_STORE]",
+)
+@click.option(
+    "--actor",
+    envvar="MENTORSHIP_ACTOR",
+    default=None,
+    help="Who is recording (default: $MENTORSHIP_ACTOR, else your OS user name).",
+)
+@click.version_option(package_name="mentorship-ledger")
+@click.pass_context
+def cli(ctx: click.Context, store: str, actor: str | None) -> None:
+    """Mentorship Ledger: an event-sourced record of mentoring pairings.
+
+    Example: mentorship --store team.db pair --program reverse-2026 --mentor E2001 --mentee E1042
+    """
+    if ctx.obj is None:
+        ctx.obj = LedgerContext(store, actor or default_actor())
+    elif actor:
+        ctx.obj.actor = actor
+
+
+def _register() -> None:
+    from cli import audit, demo, pairing, person, program, reports
+
+    for module in (person, program, pairing, audit, reports, demo):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="mentorship")

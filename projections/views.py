@@ -1,0 +1,223 @@
+"""The read side the command line talks to: caught-up views and reports.
+
+Every query first catches the views up with the event log, so nothing shown is
+stale. This class also answers the domain's `ActivePairings` port.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder
+
+from domain.errors import AmbiguousReference, InvalidInput, NotFound
+from projections import engagement, retention
+from projections.queries import meeting_rows, pairing_rows, person_rows, uuid_text
+from projections.runner import CatchUp, Progress, ViewRunner
+
+_HEX = re.compile(r"^[0-9a-f]+$")
+MIN_PREFIX = 6
+
+_LIST = (
+    "SELECT p.id, p.program, p.mentor, p.mentee, p.direction, p.reversals, p.paired_on, "
+    "p.ended_on, p.end_reason, p.meetings, p.minutes, p.last_met_on FROM view_pairings p"
+)
+
+
+def _current(row: tuple[Any, ...]) -> dict[str, Any]:
+    hex_id, program, mentor, mentee, direction, reversals = row[:6]
+    if reversals % 2:
+        mentor, mentee = mentee, mentor
+        if direction != "peer":
+            direction = "reverse" if direction == "traditional" else "traditional"
+    return {
+        "id": uuid_text(hex_id),
+        "program": program,
+        "mentor": mentor,
+        "mentee": mentee,
+        "direction": direction,
+        "status": "active" if row[7] is None else "ended",
+        "paired_on": row[6],
+        "ended_on": row[7],
+        "end_reason": row[8],
+        "reversals": reversals,
+        "meetings": row[9],
+        "minutes": row[10],
+        "last_met_on": row[11],
+    }
+
+
+class LedgerViews:
+    def __init__(self, recorder: ApplicationRecorder) -> None:
+        self.runner = ViewRunner(recorder)
+        self.db = self.runner.db
+
+    def catch_up(self, progress: Progress | None = None) -> CatchUp:
+        return self.runner.catch_up(progress)
+
+    def replay(self, progress: Progress | None = None) -> CatchUp:
+        return self.runner.replay(progress)
+
+    # Listings (current state).
+
+    def pairings(
+        self,
+        program: str | None = None,
+        direction: str | None = None,
+        status: str | None = None,
+        person: str | None = None,
+    ) -> list[dict[str, Any]]:
+        self.catch_up()
+        clauses, params = [], []
+        if program is not None:
+            clauses.append("p.program = ?")
+            params.append(program)
+        if person is not None:
+            clauses.append("(p.mentor = ? OR p.mentee = ?)")
+            params += [person, person]
+        if status == "active":
+            clauses.append("p.ended_on IS NULL")
+        elif status == "ended":
+            clauses.append("p.ended_on IS NOT NULL")
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self.db.transaction(commit=False) as cursor:
+            rows = cursor.execute(f"{_LIST}{where} ORDER BY p.paired_on, p.id", params).fetchall()
+        listed = [_current(row) for row in rows]
+        if direction is not None:  # the direction in force now, after any reversals
+            listed = [row for row in listed if row["direction"] == direction]
+        return listed
+
+    def people(self) -> list[dict[str, Any]]:
+        self.catch_up()
+        columns = ["id", "name", "email", "level", "department", "joined_on", "left_on"]
+        with self.db.transaction(commit=False) as cursor:
+            rows = cursor.execute(
+                "SELECT employee_id, name, email, level, department, joined_on, left_on "
+                "FROM view_people ORDER BY employee_id"
+            ).fetchall()
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def programs(self) -> list[dict[str, Any]]:
+        self.catch_up()
+        with self.db.transaction(commit=False) as cursor:
+            rows = cursor.execute(
+                "SELECT g.slug, g.name, g.cadence_days, g.launched_on, g.closed_on, "
+                "count(p.id), sum(CASE WHEN p.id IS NOT NULL AND p.ended_on IS NULL "
+                "THEN 1 ELSE 0 END) FROM view_programs g "
+                "LEFT JOIN view_pairings p ON p.program = g.slug "
+                "GROUP BY g.slug, g.name, g.cadence_days, g.launched_on, g.closed_on "
+                "ORDER BY g.slug"
+            ).fetchall()
+        columns = ["id", "name", "cadence_days", "launched_on", "closed_on", "pairings", "active"]
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def names(self, employee_ids: Sequence[str]) -> dict[str, str]:
+        if not employee_ids:
+            return {}
+        marks = ", ".join("?" for _ in employee_ids)
+        with self.db.transaction(commit=False) as cursor:
+            rows = cursor.execute(
+                f"SELECT employee_id, name FROM view_people WHERE employee_id IN ({marks})",
+                list(employee_ids),
+            ).fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    # Pairing references: full id, unique prefix, or MENTOR/MENTEE.
+
+    def resolve(self, reference: str) -> UUID:
+        reference = reference.strip()
+        if "/" in reference:
+            return self._resolve_people(reference)
+        digits = reference.lower().replace("-", "")
+        if not _HEX.match(digits) or len(digits) > 32:
+            raise InvalidInput(
+                f"invalid pairing {reference!r}: give its id, a prefix of at least "
+                f"{MIN_PREFIX} characters, or MENTOR/MENTEE"
+            )
+        if len(digits) == 32:
+            return UUID(digits)
+        if len(digits) < MIN_PREFIX:
+            raise InvalidInput(
+                f"pairing prefix {reference!r} is too short: give at least {MIN_PREFIX} characters"
+            )
+        self.catch_up()
+        with self.db.transaction(commit=False) as cursor:
+            rows = cursor.execute(
+                "SELECT id FROM view_pairings WHERE id >= ? AND id < ? ORDER BY id LIMIT 11",
+                (digits, digits + "g"),
+            ).fetchall()
+        return self._one(
+            [row[0] for row in rows],
+            f"no pairing id starts with {reference!r}",
+            f"pairing prefix {reference!r} is ambiguous",
+        )
+
+    def _resolve_people(self, reference: str) -> UUID:
+        first, _, second = reference.partition("/")
+        self.catch_up()
+        with self.db.transaction(commit=False) as cursor:
+            rows = cursor.execute(
+                "SELECT id FROM view_pairings WHERE ended_on IS NULL AND "
+                "((mentor = ? AND mentee = ?) OR (mentor = ? AND mentee = ?)) ORDER BY id",
+                (first, second, second, first),
+            ).fetchall()
+        return self._one(
+            [row[0] for row in rows],
+            f"no active pairing of {first} and {second}",
+            f"{first} and {second} have several active pairings",
+        )
+
+    @staticmethod
+    def _one(ids: list[str], missing: str, ambiguous: str) -> UUID:
+        if not ids:
+            raise NotFound(missing)
+        if len(ids) > 1:
+            shown = ", ".join(uuid_text(i) for i in ids[:10])
+            raise AmbiguousReference(f"{ambiguous}: {shown}")
+        return UUID(ids[0])
+
+    # The domain's ActivePairings port.
+
+    def active_pairings_of(self, employee_id: str) -> list[UUID]:
+        return [UUID(row["id"]) for row in self.pairings(person=employee_id, status="active")]
+
+    def active_pairings_in(self, program: str) -> list[UUID]:
+        return [UUID(row["id"]) for row in self.pairings(program=program, status="active")]
+
+    # Reports, as of a date.
+
+    def _rows(self, as_of: date) -> list[Any]:
+        self.catch_up()
+        position = self.runner.position()
+        with self.db.transaction(commit=False) as cursor:
+            return pairing_rows(cursor, as_of, position.latest_on)
+
+    def retention(self, as_of: date, by: str = "direction") -> list[dict[str, Any]]:
+        return retention.retention_groups(self._rows(as_of), as_of, by)
+
+    def participant_retention(self, as_of: date) -> list[dict[str, Any]]:
+        rows = self._rows(as_of)
+        with self.db.transaction(commit=False) as cursor:
+            people = person_rows(cursor, as_of)
+        return retention.participant_retention(rows, people, as_of)
+
+    def engagement(self, as_of: date, by: str = "direction") -> list[dict[str, Any]]:
+        return engagement.engagement_groups(self._rows(as_of), as_of, by)
+
+    def at_risk(self, as_of: date) -> list[dict[str, Any]]:
+        listed = engagement.at_risk(self._rows(as_of), as_of)
+        names = self.names(sorted({r["mentor"] for r in listed} | {r["mentee"] for r in listed}))
+        for row in listed:
+            row["mentor_name"] = names.get(row["mentor"])
+            row["mentee_name"] = names.get(row["mentee"])
+        return listed
+
+    def monthly(self, as_of: date) -> list[dict[str, Any]]:
+        self.catch_up()
+        with self.db.transaction(commit=False) as cursor:
+            meetings = meeting_rows(cursor, as_of)
+        return engagement.monthly_meetings(meetings)
