@@ -2,18 +2,28 @@
 
 SQL in the projections is written once with `?` placeholders; on PostgreSQL
 they are rewritten to `%s`. Rows come back as plain tuples on both.
+
+On SQLite the views use a connection of their own to the same file, tuned for
+bulk writes: a large page cache (the default 2 MB thrashed and made meeting
+inserts three times slower) and `synchronous=NORMAL`, which skips the fsync
+at each commit. That is safe for derived data: a view batch and its tracking
+position still commit atomically, a power cut can only lose the latest
+batches (which the next catch-up redoes), and the events themselves keep
+the event store's full durability on its own connection.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, OperationalError
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
-from projections.schema import TABLES
+SQLITE_CACHE_KIB = 256 * 1024
+SQLITE_BUSY_MS = 30_000
 
 
 class Cursor:
@@ -51,24 +61,57 @@ class ViewDatabase:
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self.recorder = recorder
         self.is_sqlite = isinstance(recorder, SQLiteApplicationRecorder)
-        self._schema_ready = False
+        self._sqlite: sqlite3.Connection | None = None
+
+    def _sqlite_connection(self) -> sqlite3.Connection:
+        if self._sqlite is None:
+            datastore: Any = getattr(self.recorder, "datastore")  # noqa: B009
+            connection = sqlite3.connect(
+                datastore.pool.db_name,
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=SQLITE_BUSY_MS / 1000,
+            )
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+            self._sqlite = connection
+        return self._sqlite
 
     @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[Cursor]:
-        datastore: Any = getattr(self.recorder, "datastore")  # noqa: B009
         if self.is_sqlite:
-            with datastore.transaction(commit=commit) as cursor:
-                yield Cursor(cursor.sqlite_cursor, "?")
+            with self._sqlite_transaction(commit=commit) as cursor:
+                yield cursor
             return
         from psycopg.rows import tuple_row
 
+        datastore: Any = getattr(self.recorder, "datastore")  # noqa: B009
         with datastore.get_connection() as conn, conn.transaction(force_rollback=not commit):
             yield Cursor(conn.cursor(row_factory=tuple_row), "%s")
 
-    def ensure_schema(self) -> None:
-        if self._schema_ready:
-            return
-        with self.transaction(commit=True) as cursor:
-            for statement in TABLES:
-                cursor.execute(statement)
-        self._schema_ready = True
+    @contextmanager
+    def _sqlite_transaction(self, *, commit: bool) -> Iterator[Cursor]:
+        connection = self._sqlite_connection()
+        raw = connection.cursor()
+        try:
+            # A writer takes the lock up front, so it waits for other writers
+            # instead of failing when its read snapshot goes stale.
+            raw.execute("BEGIN IMMEDIATE" if commit else "BEGIN")
+        except sqlite3.OperationalError as error:
+            raise OperationalError(error) from error
+        try:
+            yield Cursor(raw, "?")
+        except BaseException:
+            connection.rollback()
+            raise
+        try:
+            connection.commit() if commit else connection.rollback()
+        except sqlite3.OperationalError as error:
+            raise OperationalError(error) from error
+
+    def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None

@@ -40,15 +40,24 @@ def kaplan_meier(durations: Iterable[tuple[int, bool]]) -> SurvivalCurve:
     censored. A pairing censored on a dropout day still counts as at risk on
     that day, which is the usual Kaplan-Meier convention.
     """
-    observations = list(durations)
-    dropout_days = sorted({days for days, dropped in observations if dropped})
+    # One pass over the observations sorted by duration: those with a longer
+    # duration than the current day are still at risk.
+    observations = sorted(durations)
     curve: SurvivalCurve = []
     survival = 1.0
-    for day in dropout_days:
-        at_risk = sum(1 for days, _ in observations if days >= day)
-        dropped = sum(1 for days, is_drop in observations if is_drop and days == day)
-        survival *= 1 - dropped / at_risk
-        curve.append((day, survival))
+    at_risk = len(observations)
+    index = 0
+    while index < len(observations):
+        day = observations[index][0]
+        dropped = leaving = 0
+        while index < len(observations) and observations[index][0] == day:
+            dropped += observations[index][1]
+            leaving += 1
+            index += 1
+        if dropped:
+            survival *= 1 - dropped / at_risk
+            curve.append((day, survival))
+        at_risk -= leaving
     return curve
 
 

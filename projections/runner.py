@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from eventsourcing.persistence import ApplicationRecorder
 
 from projections.db import Cursor, ViewDatabase
-from projections.projector import build_batch
-from projections.schema import PROJECTION, SCHEMA_VERSION, TABLES, VIEW_TABLES
+from projections.projector import PairingKeys, build_batch
+from projections.schema import PROJECTION, SCHEMA_VERSION, VIEW_TABLES, create_statements
 from projections.source import last_notification_id, read_page
 
-PAGE_SIZE = 20_000
+PAGE_SIZE = 100_000
 Progress = Callable[[int, int], None]  # (events done, events to do)
 
 
@@ -44,6 +44,7 @@ class ViewRunner:
         self.recorder = recorder
         self.db = ViewDatabase(recorder)
         self.page_size = page_size
+        self.keys = PairingKeys()
         self._ready = False
 
     def prepare(self) -> None:
@@ -51,13 +52,13 @@ class ViewRunner:
         if self._ready:
             return
         with self.db.transaction(commit=True) as cursor:
-            for statement in TABLES:
+            for statement in create_statements(sqlite=self.db.is_sqlite):
                 cursor.execute(statement)
             row = cursor.execute(
                 "SELECT schema_version FROM view_tracking WHERE projection = ?", (PROJECTION,)
             ).fetchone()
             if row is None or row[0] != SCHEMA_VERSION:
-                _reset(cursor, drop=row is not None)
+                _reset(cursor, drop=row is not None, sqlite=self.db.is_sqlite)
         self._ready = True
 
     def position(self) -> Position:
@@ -84,7 +85,7 @@ class ViewRunner:
             with self.db.transaction(commit=True) as cursor:
                 moved = _advance(cursor, position, new)
                 if moved:
-                    batch.apply(cursor)
+                    batch.apply(cursor, self.keys)
             if not moved:  # another process applied this page first
                 position = self.position()
                 continue
@@ -96,8 +97,9 @@ class ViewRunner:
     def replay(self, progress: Progress | None = None) -> CatchUp:
         """Rebuilds every view from the first event."""
         self.prepare()
+        self.keys.forget()
         with self.db.transaction(commit=True) as cursor:
-            _reset(cursor, drop=False)
+            _reset(cursor, drop=False, sqlite=self.db.is_sqlite)
         return self.catch_up(progress)
 
 
@@ -110,11 +112,11 @@ def _advance(cursor: Cursor, old: Position, new: Position) -> bool:
     return cursor.rowcount == 1
 
 
-def _reset(cursor: Cursor, *, drop: bool) -> None:
+def _reset(cursor: Cursor, *, drop: bool, sqlite: bool) -> None:
     for table in VIEW_TABLES:
         cursor.execute(f"DROP TABLE IF EXISTS {table}" if drop else f"DELETE FROM {table}")
     if drop:
-        for statement in TABLES:
+        for statement in create_statements(sqlite=sqlite):
             cursor.execute(statement)
     cursor.execute("DELETE FROM view_tracking WHERE projection = ?", (PROJECTION,))
     cursor.execute(

@@ -9,7 +9,6 @@ PostgreSQL pages go through `select_notifications()`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory
@@ -39,9 +38,11 @@ def read_page(recorder: ApplicationRecorder, after: int, limit: int) -> Sequence
             "WHERE rowid > ? ORDER BY rowid LIMIT ?"
         )
         with recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute(statement, (after, limit))
-            rows: list[Any] = cursor.fetchall()
-        return [(row[0], row[1], row[2], row[3]) for row in rows]
+            raw = cursor.sqlite_cursor
+            raw.row_factory = None  # plain tuples: sqlite3.Row costs more per row
+            raw.execute(statement, (after, limit))
+            rows: list[Row] = raw.fetchall()
+        return rows
     notifications = recorder.select_notifications(after, limit, inclusive_of_start=False)
     return [(n.id, _hex(n.originator_id), n.topic, n.state) for n in notifications]
 

@@ -212,6 +212,7 @@ class LedgerViews:
         listed = engagement.at_risk(self._rows(as_of), as_of)
         names = self.names(sorted({r["mentor"] for r in listed} | {r["mentee"] for r in listed}))
         for row in listed:
+            row["id"] = uuid_text(row["id"])
             row["mentor_name"] = names.get(row["mentor"])
             row["mentee_name"] = names.get(row["mentee"])
         return listed

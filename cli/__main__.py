@@ -1,0 +1,5 @@
+"""Lets `python -m cli` run the `mentorship` command."""
+
+from cli.main import main
+
+main()
