@@ -76,7 +76,8 @@ def show(ctx: LedgerContext, pairing: str, fmt: str) -> None:
         "paired_on": m.paired_on,
         "ended_on": m.ended_on,
         "end_reason": m.end_reason.value if m.end_reason else None,
-        "reversals": m.reversals,
+        "reversals": len(m.reversals),
+        "reversal_dates": m.reversals,
         "meetings": len(counted),
         "minutes": sum(x.minutes for x in counted),
         "last_met_on": m.last_met_on,
@@ -105,7 +106,7 @@ def _show_text(s: dict[str, Any]) -> str:
         f"Mentor     {s['mentor']['id']} ({s['mentor']['name']})",
         f"Mentee     {s['mentee']['id']} ({s['mentee']['name']})",
         f"Direction  {s['direction']} (paired as {s['direction_at_pairing']}; "
-        f"{len(s['reversals'])} reversal(s))",
+        f"{s['reversals']} reversal(s))",
         f"Status     {s['status']}, paired {s['paired_on']}"
         + (f", ended {s['ended_on']} ({s['end_reason']})" if s["ended_on"] else ""),
         f"Meetings   {s['meetings']} ({s['minutes']} min), last met {s['last_met_on'] or '-'}",

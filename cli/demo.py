@@ -7,12 +7,7 @@ from datetime import date
 import click
 
 from cli.context import LedgerContext
-from cli.output import side_by_side
-from cli.reports import (
-    ENGAGEMENT_METRICS,
-    progress_bar,
-    retention_table_metrics,
-)
+from cli.reports import engagement_table, progress_bar, retention_table
 from domain.errors import NotAllowed
 
 
@@ -54,10 +49,10 @@ def demo(ctx: click.Context, demo_store: str | None, seed: int) -> None:
     today: date = ledger.today()
     retention = views.retention(today)
     click.echo(f"\nRetention as of {today} (by direction at pairing):")
-    click.echo(side_by_side(retention, retention_table_metrics(retention)))
+    click.echo(retention_table(retention))
     engagement = views.engagement(today)
     click.echo(f"\nEngagement as of {today} (active pairings, by current direction):")
-    click.echo(side_by_side(engagement, ENGAGEMENT_METRICS))
+    click.echo(engagement_table(engagement))
     click.echo(
         f"\nTry: mentorship --store {target.store} list --status active | head\n"
         f"     mentorship --store {target.store} engagement --at-risk"

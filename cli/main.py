@@ -16,12 +16,23 @@ from domain.store import DEFAULT_STORE
 
 
 def _storage_error(error: Exception) -> click.ClickException | None:
+    """A store that cannot be opened or used: one line, naming the cause."""
+    import sqlite3
+
     from eventsourcing.persistence import PersistenceError
 
-    if isinstance(error, PersistenceError):
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return click.ClickException(f"cannot use the store: {detail}")
-    return None
+    kinds: tuple[type[Exception], ...] = (PersistenceError, sqlite3.Error)
+    try:
+        import psycopg
+
+        kinds += (psycopg.Error,)
+    except ImportError:  # the postgres extra is not installed
+        pass
+    if not isinstance(error, kinds):
+        return None
+    text = str(error).strip()
+    detail = text.splitlines()[0] if text else type(error).__name__
+    return click.ClickException(f"cannot use the store: {detail}")
 
 
 class LedgerGroup(click.Group):

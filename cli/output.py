@@ -57,7 +57,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     for row in texts:
         widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
+    lines.append("  ".join("-" * w for w in widths).rstrip())
     for row in texts:
         lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines)
@@ -106,13 +106,26 @@ def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def side_by_side(groups: Sequence[Mapping[str, Any]], metrics: Sequence[tuple[str, str]]) -> str:
-    """One column per group (e.g. traditional | reverse | peer), one row per metric."""
+def side_by_side(
+    groups: Sequence[Mapping[str, Any]],
+    metrics: Sequence[tuple[str, str]],
+    defaults: Mapping[str, Any] | None = None,
+) -> str:
+    """One column per group (e.g. traditional | reverse | peer), one row per metric.
+
+    A metric whose path has a "|N" suffix is shown with N decimals; `defaults`
+    fills values a group lacks (a reason nobody dropped out for counts 0).
+    """
     headers = ["", *[str(g["key"]) for g in groups]]
+    flat = [flatten(g) for g in groups]
     rows = []
-    for label, path in metrics:
+    for label, spec in metrics:
+        path, _, digits = spec.partition("|")
         row: list[Any] = [label]
-        for group in groups:
-            row.append(flatten(group).get(path))
+        for values in flat:
+            value = values.get(path, (defaults or {}).get(path))
+            if digits and isinstance(value, int | float) and not isinstance(value, bool):
+                value = f"{value:.{int(digits)}f}"
+            row.append(value)
         rows.append(row)
     return table(headers, rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from cli.context import LedgerContext, pass_ledger
@@ -43,13 +45,10 @@ def pair(
 def _minutes(text: str) -> int:
     from domain.mentorship import MAX_MINUTES, check_minutes
 
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise InvalidInput(
-            f"minutes must be a whole number from 1 to {MAX_MINUTES}, not {text!r}"
-        ) from None
-    return check_minutes(value)
+    # int() would also take "4_5", "+45" and non-ASCII digits.
+    if not re.fullmatch(r"[0-9]{1,5}", text.strip()):
+        raise InvalidInput(f"minutes must be a whole number from 1 to {MAX_MINUTES}, not {text!r}")
+    return check_minutes(int(text))
 
 
 @click.command("meet")

@@ -52,13 +52,19 @@ ENGAGEMENT_METRICS = [
     ("pairings (active)", "pairings"),
     ("meetings", "meetings"),
     ("minutes", "minutes"),
-    ("meetings per month", "meetings_per_month"),
-    ("median days since met", "days_since_last_meeting"),
+    ("meetings per month", "meetings_per_month|2"),
+    ("median days since met", "days_since_last_meeting|1"),
     ("healthy", "health.healthy"),
     ("at risk", "health.at_risk"),
     ("dormant", "health.dormant"),
     ("never met", "health.never_met"),
 ]
+
+
+def engagement_table(groups: Sequence[dict[str, Any]]) -> str:
+    return side_by_side(groups, ENGAGEMENT_METRICS)
+
+
 ENGAGEMENT_CSV = [
     "key",
     "pairings",
@@ -106,7 +112,7 @@ def emit_groups(
     by: str,
     groups: list[dict[str, Any]],
     fmt: str,
-    metrics: Sequence[tuple[str, str]],
+    render: Callable[[list[dict[str, Any]]], str],
     csv_columns: Sequence[str],
 ) -> None:
     if fmt == "json":
@@ -117,7 +123,7 @@ def emit_groups(
         click.echo(f"No pairings as of {as_of}.")
     else:
         click.echo(f"As of {as_of}, by {by}:")
-        click.echo(side_by_side(groups, metrics))
+        click.echo(render(groups))
 
 
 def retention_table_metrics(groups: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -125,29 +131,38 @@ def retention_table_metrics(groups: Sequence[dict[str, Any]]) -> list[tuple[str,
     return RETENTION_METRICS + [(f"  dropout: {r}", f"dropout_reasons.{r}") for r in reasons]
 
 
+def retention_table(groups: Sequence[dict[str, Any]]) -> str:
+    """Groups side by side; a reason nobody in a group dropped out for counts 0."""
+    zeros = {f"dropout_reasons.{r}": 0 for r in DROPOUT_REASONS}
+    return side_by_side(groups, retention_table_metrics(groups), zeros)
+
+
 @click.command("retention")
 @click.option("--as-of", "as_of_text", help="Date D, YYYY-MM-DD (default: today).")
 @click.option(
     "--by",
     type=click.Choice(["direction", "program", "cohort"]),
-    default="direction",
-    show_default=True,
-    help="Group by direction at pairing, program or cohort.",
+    help="Group by direction at pairing (default), program or cohort.",
 )
 @click.option("--people", is_flag=True, help="Participant retention instead of pairings.")
 @format_option
 @pass_ledger
-def retention(ctx: LedgerContext, as_of_text: str | None, by: str, people: bool, fmt: str) -> None:
+def retention(
+    ctx: LedgerContext, as_of_text: str | None, by: str | None, people: bool, fmt: str
+) -> None:
     """How long pairings last before dropping out (Kaplan-Meier), side by side.
 
     Example: mentorship retention --as-of 2026-06-30 --by cohort --format json
     """
+    if people and by is not None:
+        raise click.UsageError("--by does not apply to --people (grouped by direction and role)")
     as_of = _as_of(ctx, as_of_text)
     if people:
         _participants(ctx, as_of, fmt)
         return
+    by = by or "direction"
     groups = ctx.views.retention(as_of, by)
-    emit_groups(as_of, by, groups, fmt, retention_table_metrics(groups), RETENTION_CSV)
+    emit_groups(as_of, by, groups, fmt, retention_table, RETENTION_CSV)
 
 
 def _participants(ctx: LedgerContext, as_of: date, fmt: str) -> None:
@@ -169,31 +184,37 @@ def _participants(ctx: LedgerContext, as_of: date, fmt: str) -> None:
 @click.option(
     "--by",
     type=click.Choice(["direction", "program"]),
-    default="direction",
-    show_default=True,
-    help="Group by current direction or program.",
+    help="Group by current direction (default) or program.",
 )
 @click.option("--at-risk", is_flag=True, help="List at-risk, dormant and never-met pairings.")
 @click.option("--monthly", is_flag=True, help="Meetings per calendar month per direction.")
 @format_option
 @pass_ledger
 def engagement(
-    ctx: LedgerContext, as_of_text: str | None, by: str, at_risk: bool, monthly: bool, fmt: str
+    ctx: LedgerContext,
+    as_of_text: str | None,
+    by: str | None,
+    at_risk: bool,
+    monthly: bool,
+    fmt: str,
 ) -> None:
     """How often and how recently active pairs meet, side by side.
 
     Example: mentorship engagement --at-risk --format csv
     """
-    as_of = _as_of(ctx, as_of_text)
     if at_risk and monthly:
         raise click.UsageError("choose one of --at-risk and --monthly")
+    if by is not None and (at_risk or monthly):
+        raise click.UsageError("--by does not apply to --at-risk or --monthly")
+    as_of = _as_of(ctx, as_of_text)
+    by = by or "direction"
     if at_risk:
         _at_risk(ctx, as_of, fmt)
     elif monthly:
         _monthly(ctx, as_of, fmt)
     else:
         groups = ctx.views.engagement(as_of, by)
-        emit_groups(as_of, by, groups, fmt, ENGAGEMENT_METRICS, ENGAGEMENT_CSV)
+        emit_groups(as_of, by, groups, fmt, engagement_table, ENGAGEMENT_CSV)
 
 
 MONTHLY_COLUMNS = ["key", "traditional", "reverse", "peer", "total"]
@@ -202,7 +223,7 @@ MONTHLY_COLUMNS = ["key", "traditional", "reverse", "peer", "total"]
 def _monthly(ctx: LedgerContext, as_of: date, fmt: str) -> None:
     months = ctx.views.monthly(as_of)
     if fmt != "table":
-        emit_groups(as_of, "month", months, fmt, [], MONTHLY_COLUMNS)
+        emit_groups(as_of, "month", months, fmt, lambda _: "", MONTHLY_COLUMNS)
     elif not months:
         click.echo(f"No meetings as of {as_of}.")
     else:

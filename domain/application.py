@@ -15,9 +15,21 @@ from typing import ParamSpec, Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import (
+    DatabaseError,
+    IntegrityError,
+    InternalError,
+    OperationalError,
+)
 
-from domain.errors import AlreadyExists, ConcurrentUpdate, InvalidInput, NotAllowed, NotFound
+from domain.errors import (
+    AlreadyExists,
+    ConcurrentUpdate,
+    InvalidInput,
+    LedgerError,
+    NotAllowed,
+    NotFound,
+)
 from domain.events import (
     RecordedEvent,
     check_actor,
@@ -43,11 +55,12 @@ from domain.person import (
     person_id,
 )
 from domain.program import Closure, Launch, Program, check_cadence, check_launch, program_id
-from domain.store import store_environment
+from domain.store import retry_startup, store_environment
 
 P = ParamSpec("P")
 R = TypeVar("R")
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 12
+STARTUP_RACES: tuple[type[DatabaseError], ...] = (InternalError, IntegrityError)
 
 
 class ActivePairings(Protocol):
@@ -69,7 +82,9 @@ def retried(command: Callable[P, R]) -> Callable[P, R]:
             except (IntegrityError, OperationalError):
                 if attempt == MAX_ATTEMPTS:
                     break
-                time.sleep(random.uniform(0.005, 0.02) * attempt)
+                # Exponential backoff with full jitter spreads writers that
+                # collided, so that one of them wins each round.
+                time.sleep(random.uniform(0, min(0.5, 0.005 * 2**attempt)))
         raise ConcurrentUpdate(
             f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing "
             "the same records; try again"
@@ -91,7 +106,8 @@ class MentorshipLedger(Application[UUID]):
         self.store = store
         self.today = today
         self.active_pairings = active_pairings
-        super().__init__(env=store_environment(store))
+        env = store_environment(store)
+        retry_startup(lambda: super(MentorshipLedger, self).__init__(env=env), STARTUP_RACES)
 
     # Queries on aggregates.
 
@@ -100,6 +116,7 @@ class MentorshipLedger(Application[UUID]):
         return self._get(person_id(employee_id), Person, f"unknown person {employee_id!r}")
 
     def get_program(self, slug: str) -> Program:
+        check_slug(slug)
         return self._get(program_id(slug), Program, f"unknown program {slug!r}")
 
     def get_pairing(self, pairing: UUID) -> Mentorship:
@@ -188,7 +205,12 @@ class MentorshipLedger(Application[UUID]):
         pairings = [self.get_pairing(i) for i in ids]
         pairings = [p for p in pairings if p.is_active and belongs(p)]
         for pairing in pairings:
-            pairing.check_ending(on, self.today())
+            try:
+                pairing.check_ending(on, self.today())
+            except LedgerError as error:
+                raise type(error)(
+                    f"cannot end active pairing {pairing.id} on {on}: {error}"
+                ) from None
         return pairings
 
     # Mentorships.

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from domain.errors import InvalidInput
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(text: str, what: str = "date") -> date:
     """Reads an ISO `YYYY-MM-DD` date, or fails with a message naming `what`."""
     try:
-        if len(text) != 10:
+        # fromisoformat alone also reads week dates (2026-W47-7) and basic forms.
+        if not _ISO_DAY.fullmatch(text):
             raise ValueError
         return date.fromisoformat(text)
     except (TypeError, ValueError):

@@ -44,13 +44,17 @@ class Payload(BaseModel):
 
 
 def personal_fields(model: type[BaseModel]) -> list[str]:
-    """Names of the payload fields that hold personal data."""
-    names = []
-    for name, info in model.model_fields.items():
-        extra = info.json_schema_extra
-        if isinstance(extra, dict) and extra.get(PERSONAL_DATA):
-            names.append(name)
-    return names
+    """Names of the payload fields that hold personal data.
+
+    Read from the published JSON schema, where an optional field carries the
+    marker on one branch of its `anyOf`.
+    """
+    properties = model.model_json_schema().get("properties", {})
+    return [
+        name
+        for name, schema in properties.items()
+        if any(branch.get(PERSONAL_DATA) for branch in [schema, *schema.get("anyOf", [])])
+    ]
 
 
 def check_employee_id(employee_id: str) -> None:

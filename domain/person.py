@@ -43,7 +43,7 @@ class ProfileChange(Payload):
 
 class Departure(Payload):
     on: date
-    reason: str | None = None
+    reason: PersonalText | None = None  # may say why, e.g. health: personal
 
 
 def check_level(level: int | None) -> None:
@@ -53,6 +53,7 @@ def check_level(level: int | None) -> None:
 
 def check_registration(registration: Registration, today: date) -> None:
     check_level(registration.level)
+    check_text(registration.department, "department")
     if registration.joined_on is not None:
         check_not_future(registration.joined_on, today, "joining date")
 

@@ -6,7 +6,11 @@ module without loading the pydantic event models.
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 from domain.errors import InvalidInput
@@ -14,6 +18,7 @@ from domain.errors import InvalidInput
 DEFAULT_STORE = "mentorship.db"
 TRANSCODER_TOPIC = "domain.mapper:OrjsonTranscoder"
 MAPPER_TOPIC = "domain.mapper:PayloadMapper"
+STARTUP_ATTEMPTS = 6
 
 
 def is_postgres(store: str) -> bool:
@@ -65,3 +70,22 @@ def _sqlite_environment(store: str) -> dict[str, str]:
         "SQLITE_DBNAME": str(path),
         "SQLITE_LOCK_TIMEOUT": "30",
     }
+
+
+T = TypeVar("T")
+
+
+def retry_startup(open_store: Callable[[], T], races: tuple[type[BaseException], ...]) -> T:
+    """Opens a store, retrying when several processes create its tables at once.
+
+    PostgreSQL reports such races as errors ("tuple concurrently updated",
+    duplicate types) although the tables are fine once any process has won.
+    """
+    for attempt in range(1, STARTUP_ATTEMPTS + 1):
+        try:
+            return open_store()
+        except races:
+            if attempt == STARTUP_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.05, 0.2) * attempt)
+    raise AssertionError("unreachable")

@@ -19,7 +19,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import ApplicationRecorder, OperationalError
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    InternalError,
+    OperationalError,
+)
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 SQLITE_CACHE_KIB = 256 * 1024
@@ -85,11 +90,20 @@ class ViewDatabase:
             with self._sqlite_transaction(commit=commit) as cursor:
                 yield cursor
             return
+        import psycopg
         from psycopg.rows import tuple_row
 
         datastore: Any = getattr(self.recorder, "datastore")  # noqa: B009
-        with datastore.get_connection() as conn, conn.transaction(force_rollback=not commit):
-            yield Cursor(conn.cursor(row_factory=tuple_row), "%s")
+        try:
+            with datastore.get_connection() as conn, conn.transaction(force_rollback=not commit):
+                yield Cursor(conn.cursor(row_factory=tuple_row), "%s")
+        # The same error classes as the event store raises, so callers handle one set.
+        except psycopg.errors.IntegrityError as error:
+            raise IntegrityError(error) from error
+        except psycopg.errors.InternalError as error:
+            raise InternalError(error) from error
+        except psycopg.OperationalError as error:
+            raise OperationalError(error) from error
 
     @contextmanager
     def _sqlite_transaction(self, *, commit: bool) -> Iterator[Cursor]:

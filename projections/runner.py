@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, InternalError
 
+from domain.store import retry_startup
 from projections.db import Cursor, ViewDatabase
 from projections.projector import PairingKeys, build_batch
 from projections.schema import PROJECTION, SCHEMA_VERSION, VIEW_TABLES, create_statements
@@ -49,8 +50,11 @@ class ViewRunner:
 
     def prepare(self) -> None:
         """Creates the view tables, rebuilding them if their layout changed."""
-        if self._ready:
-            return
+        if not self._ready:
+            retry_startup(self._create_tables, (InternalError, IntegrityError))
+            self._ready = True
+
+    def _create_tables(self) -> None:
         with self.db.transaction(commit=True) as cursor:
             for statement in create_statements(sqlite=self.db.is_sqlite):
                 cursor.execute(statement)
@@ -59,7 +63,6 @@ class ViewRunner:
             ).fetchone()
             if row is None or row[0] != SCHEMA_VERSION:
                 _reset(cursor, drop=row is not None, sqlite=self.db.is_sqlite)
-        self._ready = True
 
     def position(self) -> Position:
         self.prepare()

@@ -11,11 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InfrastructureFactory,
+    IntegrityError,
+    InternalError,
+)
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import Environment
 
-from domain.store import store_environment
+from domain.store import retry_startup, store_environment
 
 Row = tuple[int, str, str, bytes]  # notification id, originator id (hex), topic, state
 
@@ -23,7 +28,10 @@ Row = tuple[int, str, str, bytes]  # notification id, originator id (hex), topic
 def open_recorder(store: str) -> ApplicationRecorder:
     """Opens the event store without loading the domain's event models."""
     env = Environment("MentorshipLedger", store_environment(store))
-    return InfrastructureFactory.construct(env).application_recorder()
+    return retry_startup(
+        lambda: InfrastructureFactory.construct(env).application_recorder(),
+        (InternalError, IntegrityError),
+    )
 
 
 def is_sqlite(recorder: ApplicationRecorder) -> bool:

@@ -1,0 +1,109 @@
+"""Replay and query speed on a synthetic store of about 1,000,000 events.
+
+    python benchmarks/bench_replay.py [--store PATH] [--people N --pairings N]
+
+Builds the store once (seeded, reused on later runs), then measures in one run:
+  * bare: a plain sqlite3 read of every stored event plus its JSON decode;
+  * replay: `mentorship replay` (rebuilds every view), events/s as it reports;
+  * queries: wall time of `mentorship retention` and `mentorship engagement`
+    on the up-to-date store, process start included.
+Targets (issue 3): replay >= 150,000 events/s, about half the bare rate; each
+query under 300 ms. Absolute figures are noisy here; compare ratios within a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_STORE = HERE / ".data" / "bench-1m.db"
+MENTORSHIP = [sys.executable, "-m", "cli"]
+
+
+def build(store: Path, people: int, pairings: int) -> None:
+    from cli.synthetic import BENCHMARK_CHECK_INS, generate_organisation
+    from domain.application import MentorshipLedger
+
+    store.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    summary = generate_organisation(
+        MentorshipLedger(str(store)), people=people, pairings=pairings,
+        check_ins_per_cadence=BENCHMARK_CHECK_INS,
+    )
+    seconds = time.perf_counter() - started
+    print(f"built {store}: {summary.events:,} events in {seconds:.0f} s", file=sys.stderr)
+
+
+def bare_read(store: Path) -> float:
+    """Events per second of a plain sqlite3 read plus JSON decode, best of three."""
+    best = 0.0
+    for _ in range(3):
+        connection = sqlite3.connect(store)
+        started = time.perf_counter()
+        count = 0
+        rows = connection.execute(
+            "SELECT rowid, originator_id, topic, state FROM stored_events ORDER BY rowid"
+        )
+        for row in rows:
+            orjson.loads(row[3])
+            count += 1
+        best = max(best, count / (time.perf_counter() - started))
+        connection.close()
+    return best
+
+
+def replay(store: Path) -> tuple[int, float]:
+    output = subprocess.run(
+        [*MENTORSHIP, "--store", str(store), "replay"],
+        check=True, capture_output=True, text=True, cwd=HERE.parent,
+    ).stdout
+    match = re.search(r"Replayed (\d+) events in [\d.]+ s \(([\d,]+) events/s\)", output)
+    if match is None:
+        raise SystemExit(f"unexpected replay output: {output!r}")
+    return int(match.group(1)), float(match.group(2).replace(",", ""))
+
+
+def query_ms(store: Path, *args: str, runs: int = 7) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([*MENTORSHIP, "--store", str(store), *args], check=True,
+                       capture_output=True, cwd=HERE.parent)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, default=DEFAULT_STORE)
+    parser.add_argument("--people", type=int, default=20_000)
+    parser.add_argument("--pairings", type=int, default=25_000)
+    options = parser.parse_args()
+    if not options.store.exists():
+        build(options.store, options.people, options.pairings)
+    bare = bare_read(options.store)
+    events, replay_rate = replay(options.store)
+    retention = query_ms(options.store, "retention")
+    engagement = query_ms(options.store, "engagement")
+    startup = query_ms(options.store, "--help")
+    print(f"events in store            {events:,}")
+    print(f"bare read + JSON decode    {bare:,.0f} events/s")
+    print(f"mentorship replay          {replay_rate:,.0f} events/s "
+          f"(ratio to bare {replay_rate / bare:.2f}; target >= 150,000 and about 0.5)")
+    for name, times in (("retention", retention), ("engagement", engagement),
+                        ("--help (start-up only)", startup)):
+        print(f"mentorship {name:<23} median {statistics.median(times):.0f} ms, "
+              f"min {min(times):.0f} ms over {len(times)} runs (target < 300 ms)")
+
+
+if __name__ == "__main__":
+    main()

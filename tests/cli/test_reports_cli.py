@@ -1,0 +1,292 @@
+"""`mentorship retention` and `mentorship replay`.
+
+The `veterans` world has pairings old enough for every survival horizon:
+
+    pilot-2025 launched 2025-01-06, cadence 30
+    A  E1 -> E2 traditional  2025-02-03 .. 2025-08-04 completed   182 days
+    B  E3 -> E4 reverse      2025-03-03 .. 2025-04-02 mismatch     30 days, a dropout
+    C  E2 -> E3 peer         2025-05-05 .. still active           566 days on 2026-11-22
+    E4 left on 2026-01-15; E5 (joined 2024-01-01) and E6 (no date) never paired.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from cli_helpers import CountFn, RunFn, World
+
+SURVIVAL_ALL = {"30": 1.0, "90": 1.0, "180": 1.0, "365": 1.0}
+NO_SURVIVAL = {"30": None, "90": None, "180": None, "365": None}  # nobody followed that long
+
+
+@pytest.fixture
+def veterans(people: object, ok: RunFn) -> dict[str, str]:
+    ok("program", "launch", "pilot-2025", "--name", "Pilot 2025", "--on", "2025-01-06")
+    ids = {}
+    for name, mentor, mentee, on in (
+        ("A", "E1", "E2", "2025-02-03"),
+        ("B", "E3", "E4", "2025-03-03"),
+        ("C", "E2", "E3", "2025-05-05"),
+    ):
+        pair = ("pair", "--program", "pilot-2025", "--mentor", mentor, "--mentee", mentee)
+        ids[name] = ok(*pair, "--on", on).stdout.strip()
+    ok("end", ids["A"], "--reason", "completed", "--on", "2025-08-04")
+    ok("end", ids["B"], "--reason", "mismatch", "--on", "2025-04-02")
+    ok("person", "leave", "E4", "--on", "2026-01-15")
+    ok("person", "add", "E5", "--name", "Katherine Johnson", "--joined", "2024-01-01")
+    ok("person", "add", "E6", "--name", "Dorothy Vaughan")
+    return ids
+
+
+def _json(ok: RunFn, *args: str) -> Any:
+    return json.loads(ok(*args, "--format", "json").stdout)
+
+
+def _group(key: str, started: int, active: int, completed: int, **rest: Any) -> dict[str, Any]:
+    return {
+        "key": key,
+        "started": started,
+        "active": active,
+        "completed": completed,
+        "dropped_out": rest.get("dropped_out", 0),
+        "dropout_reasons": rest.get("dropout_reasons", {}),
+        "reversed": rest.get("reversed", 0),
+        "survival": rest["survival"],
+        "median_days_to_dropout": rest.get("median"),
+    }
+
+
+RETENTION_TABLE = [
+    "As of 2026-11-22, by direction:",
+    "                        traditional  reverse  peer",
+    "----------------------  -----------  -------  -----",
+    "started                 1            1        1",
+    "active                  0            0        1",
+    "completed               1            0        0",
+    "dropped out             0            1        0",
+    "reversed                0            0        0",
+    "survival 30d            1.000        0.000    1.000",
+    "survival 90d            1.000        -        1.000",
+    "survival 180d           1.000        -        1.000",
+    "survival 365d           -            -        1.000",
+    "median days to dropout  -            30       -",
+]
+
+
+def test_retention_table_puts_the_directions_side_by_side(veterans: object, ok: RunFn) -> None:
+    lines = ok("retention").stdout.splitlines()
+
+    assert lines[:-1] == RETENTION_TABLE
+    assert re.split(r"\s{2,}", lines[-1].strip()) == ["dropout: mismatch", "0", "1", "0"]
+
+
+def test_retention_table_counts_an_absent_dropout_reason_as_zero(
+    veterans: object, ok: RunFn
+) -> None:
+    lines = ok("retention").stdout.splitlines()
+
+    assert lines[-1] == "  dropout: mismatch     0            1        0"
+
+
+def test_retention_json_by_direction_at_pairing(veterans: object, ok: RunFn) -> None:
+    report = _json(ok, "retention")
+
+    assert report == {
+        "as_of": "2026-11-22",
+        "by": "direction",
+        "groups": [
+            _group("traditional", 1, 0, 1, survival={**SURVIVAL_ALL, "365": None}),
+            _group(
+                "reverse", 1, 0, 0,
+                dropped_out=1, dropout_reasons={"mismatch": 1}, median=30,
+                survival={**NO_SURVIVAL, "30": 0.0},
+            ),
+            _group("peer", 1, 1, 0, survival=SURVIVAL_ALL),
+        ],
+    }  # fmt: skip
+
+
+def test_retention_csv_has_a_column_for_every_dropout_reason(veterans: object, ok: RunFn) -> None:
+    lines = ok("retention", "--format", "csv").stdout.splitlines()
+
+    assert lines == [
+        "key,started,active,completed,dropped_out,reversed,"
+        "survival.30,survival.90,survival.180,survival.365,median_days_to_dropout,"
+        "dropout_reasons.mentor_withdrew,dropout_reasons.mentee_withdrew,"
+        "dropout_reasons.left_organisation,dropout_reasons.mismatch,"
+        "dropout_reasons.program_closed,dropout_reasons.other",
+        "traditional,1,0,1,0,0,1.0,1.0,1.0,,,0,0,0,0,0,0",
+        "reverse,1,0,0,1,0,0.0,,,,30,0,0,0,1,0,0",
+        "peer,1,1,0,0,0,1.0,1.0,1.0,1.0,,0,0,0,0,0,0",
+    ]
+
+
+def test_retention_by_program(veterans: object, ok: RunFn) -> None:
+    report = _json(ok, "retention", "--by", "program")
+
+    # One dropout among three at risk on day 30: survival 2/3 from then on.
+    third = pytest.approx(2 / 3)
+    assert report["by"] == "program"
+    assert report["groups"] == [
+        _group(
+            "pilot-2025", 3, 1, 1,
+            dropped_out=1, dropout_reasons={"mismatch": 1},
+            survival={"30": third, "90": third, "180": third, "365": third},
+        )
+    ]  # fmt: skip
+    assert ok("retention", "--by", "program").stdout.splitlines()[1].split() == ["pilot-2025"]
+
+
+def test_retention_by_cohort_groups_by_quarter_of_pairing(veterans: object, ok: RunFn) -> None:
+    report = _json(ok, "retention", "--by", "cohort")
+
+    assert report["groups"] == [
+        _group(
+            "2025-Q1", 2, 0, 1,
+            dropped_out=1, dropout_reasons={"mismatch": 1}, median=30,
+            survival={"30": 0.5, "90": 0.5, "180": 0.5, "365": None},
+        ),
+        _group("2025-Q2", 1, 1, 0, survival=SURVIVAL_ALL),
+    ]  # fmt: skip
+    header = ok("retention", "--by", "cohort").stdout.splitlines()[:2]
+    assert header[0] == "As of 2026-11-22, by cohort:"
+    assert header[1].split() == ["2025-Q1", "2025-Q2"]
+
+
+def test_retention_as_of_an_earlier_date_ignores_what_came_later(
+    veterans: object, ok: RunFn
+) -> None:
+    report = _json(ok, "retention", "--as-of", "2025-03-31")
+
+    # A had run 56 days and B 28 days; B's ending and C's pairing were still to come.
+    assert report == {
+        "as_of": "2025-03-31",
+        "by": "direction",
+        "groups": [
+            _group("traditional", 1, 1, 0, survival={**NO_SURVIVAL, "30": 1.0}),
+            _group("reverse", 1, 1, 0, survival=NO_SURVIVAL),
+        ],
+    }
+
+
+def test_participant_retention_json(veterans: object, ok: RunFn) -> None:
+    report = _json(ok, "retention", "--people")
+
+    def row(key: str, role: str | None, people: int, eligible: int, retained: int) -> object:
+        share = retained / eligible if eligible else None
+        return {"key": key, "role": role, "people": people, "eligible": eligible,
+                "retained": retained, "share": share}  # fmt: skip
+
+    assert report == {
+        "as_of": "2026-11-22",
+        "by": "role",
+        "groups": [
+            row("traditional", "mentor", 1, 1, 1),  # E1
+            row("traditional", "mentee", 1, 1, 1),  # E2
+            row("reverse", "mentor", 1, 1, 1),  # E3
+            row("reverse", "mentee", 1, 1, 0),  # E4 left before 2026-03-03
+            row("peer", "mentor", 1, 1, 1),  # E2
+            row("peer", "mentee", 1, 1, 1),  # E3
+            row("never_paired", None, 2, 1, 1),  # E5; E6's year has not passed
+        ],
+    }
+
+
+def test_participant_retention_table_and_csv(veterans: object, ok: RunFn) -> None:
+    table = ok("retention", "--people").stdout.splitlines()
+    csv = ok("retention", "--people", "--format", "csv").stdout.splitlines()
+
+    assert table[0] == (
+        "As of 2026-11-22: share still in the organisation 365 days after first pairing"
+    )
+    assert table[1].split() == ["direction", "role", "people", "eligible", "retained", "share"]
+    assert table[6].split() == ["reverse", "mentee", "1", "1", "0", "0.000"]
+    assert table[-1].split() == ["never_paired", "-", "2", "1", "1", "1.000"]
+    assert csv[0] == "key,role,people,eligible,retained,share"
+    assert csv[4] == "reverse,mentee,1,1,0,0.0"
+    assert csv[-1] == "never_paired,,2,1,1,1.0"
+
+
+def test_participant_retention_as_of_counts_every_registration(people: object, ok: RunFn) -> None:
+    # docs/metrics.md: registrations have no `on` date and always count, so all four
+    # are "never paired" on 2021-06-01; only E1's clock (joined 2019-04-01) has run a
+    # year. E2's starts when joining on 2022-01-10, E3's and E4's at registration.
+    report = _json(ok, "retention", "--people", "--as-of", "2021-06-01")
+
+    assert report["groups"] == [
+        {"key": "never_paired", "role": None, "people": 4, "eligible": 1, "retained": 1,
+         "share": 1.0},
+    ]  # fmt: skip
+
+
+def test_retention_counts_only_reversals_on_or_before_the_date(populated: World, ok: RunFn) -> None:
+    ok("reverse", populated.p1, "--on", "2026-06-01")
+
+    def reversed_by_key(*as_of: str) -> dict[str, int]:
+        return {g["key"]: g["reversed"] for g in _json(ok, "retention", *as_of)["groups"]}
+
+    assert reversed_by_key("--as-of", "2026-05-31") == {"traditional": 0, "reverse": 0, "peer": 0}
+    assert reversed_by_key() == {"traditional": 1, "reverse": 0, "peer": 0}
+
+
+def test_retention_of_an_empty_store(ok: RunFn) -> None:
+    assert ok("retention").stdout == "No pairings as of 2026-11-22.\n"
+    assert _json(ok, "retention", "--by", "cohort") == {
+        "as_of": "2026-11-22",
+        "by": "cohort",
+        "groups": [],
+    }
+
+
+# replay
+
+
+REPLAYED = re.compile(r"^Replayed (\d+) events in \d+\.\d\d s \([\d,]+ events/s\)\n$")
+
+
+def test_replay_reports_how_many_events_it_replayed(populated: World, ok: RunFn) -> None:
+    match = REPLAYED.match(ok("replay").stdout)
+
+    assert match is not None
+    assert match.group(1) == "12"
+
+
+def test_replay_counts_events_written_through_the_cli(
+    veterans: object, ok: RunFn, written: CountFn
+) -> None:
+    match = REPLAYED.match(ok("replay").stdout)
+
+    assert match is not None
+    assert int(match.group(1)) == written() == 5 + 1 + 3 + 2 + 1 + 2
+
+
+def test_replaying_twice_rebuilds_identical_views(populated: World, ok: RunFn) -> None:
+    ok("reverse", populated.p1, "--on", "2026-06-01")
+    ok("retract", populated.p1, "3", "--reason", "wrong pair")
+    ok("meet", populated.p1, "--minutes", "25", "--on", "2026-11-01")
+    ok("person", "update", "E4", "--level", "6", "--department", "Ops")
+    ok("person", "leave", "E3", "--on", "2026-11-10")
+    queries = [
+        ("list", "--format", "json"),
+        ("people", "--format", "json"),
+        ("programs", "--format", "json"),
+        ("engagement", "--monthly", "--format", "json"),
+        ("engagement", "--format", "json"),
+        ("retention", "--as-of", "2026-06-30", "--format", "json"),
+    ]
+    before = [ok(*q).stdout for q in queries]
+
+    first = ok("replay").stdout
+    after_first = [ok(*q).stdout for q in queries]
+    second = ok("replay").stdout
+    after_second = [ok(*q).stdout for q in queries]
+
+    assert after_first == before
+    assert after_second == before
+    assert REPLAYED.match(first) and REPLAYED.match(second)
+    assert re.findall(r"Replayed (\d+)", first + second) == ["19", "19"]
+    listed = {p["id"]: p for p in json.loads(before[0])}
+    assert (listed[populated.p1]["meetings"], listed[populated.p1]["minutes"]) == (3, 130)
