@@ -86,7 +86,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=DEFAULT_STORE)
     parser.add_argument("--people", type=int, default=20_000)
-    parser.add_argument("--pairings", type=int, default=25_000)
+    parser.add_argument("--pairings", type=int, default=24_500)
     options = parser.parse_args()
     if not options.store.exists():
         build(options.store, options.people, options.pairings)

@@ -7,7 +7,9 @@ from datetime import date
 import click
 
 from cli.context import LedgerContext
-from cli.reports import engagement_table, progress_bar, retention_table
+from cli.engagement import engagement_table
+from cli.reports import progress_bar
+from cli.retention import retention_table
 from domain.errors import NotAllowed
 
 

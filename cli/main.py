@@ -90,9 +90,10 @@ def cli(ctx: click.Context, store: str, actor: str | None) -> None:
 
 
 def _register() -> None:
-    from cli import audit, demo, pairing, person, program, reports
+    from cli import audit, demo, engagement, pairing, person, program, reports, retention
 
-    for module in (person, program, pairing, audit, reports, demo):
+    modules = (person, program, pairing, audit, retention, engagement, reports, demo)
+    for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
 

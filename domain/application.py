@@ -1,30 +1,21 @@
 """The Mentorship Ledger application: one method per use case (get, act, save).
 
 Commands that lose a race with another writer (a version conflict in the event
-store) are reloaded and retried a few times before failing clearly.
+store) are reloaded and retried (`domain.retry`) before failing clearly.
 """
 
 from __future__ import annotations
 
-import functools
-import random
-import time
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import ParamSpec, Protocol, TypeVar, cast
+from typing import Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import (
-    DatabaseError,
-    IntegrityError,
-    InternalError,
-    OperationalError,
-)
+from eventsourcing.persistence import DatabaseError, IntegrityError, InternalError
 
 from domain.errors import (
     AlreadyExists,
-    ConcurrentUpdate,
     InvalidInput,
     LedgerError,
     NotAllowed,
@@ -55,11 +46,10 @@ from domain.person import (
     person_id,
 )
 from domain.program import Closure, Launch, Program, check_cadence, check_launch, program_id
+from domain.retry import retried
 from domain.store import retry_startup, store_environment
 
-P = ParamSpec("P")
 R = TypeVar("R")
-MAX_ATTEMPTS = 12
 STARTUP_RACES: tuple[type[DatabaseError], ...] = (InternalError, IntegrityError)
 
 
@@ -69,28 +59,6 @@ class ActivePairings(Protocol):
     def active_pairings_of(self, employee_id: str) -> Sequence[UUID]: ...
 
     def active_pairings_in(self, program: str) -> Sequence[UUID]: ...
-
-
-def retried(command: Callable[P, R]) -> Callable[P, R]:
-    """Re-runs a command that lost a race, reloading everything it reads."""
-
-    @functools.wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                return command(*args, **kwargs)
-            except (IntegrityError, OperationalError):
-                if attempt == MAX_ATTEMPTS:
-                    break
-                # Exponential backoff with full jitter spreads writers that
-                # collided, so that one of them wins each round.
-                time.sleep(random.uniform(0, min(0.5, 0.005 * 2**attempt)))
-        raise ConcurrentUpdate(
-            f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing "
-            "the same records; try again"
-        )
-
-    return run
 
 
 class MentorshipLedger(Application[UUID]):

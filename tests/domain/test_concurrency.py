@@ -160,7 +160,7 @@ def test_a_lost_race_is_retried_transparently(ledger, monkeypatch) -> None:
         return real_save(*aggregates)
 
     monkeypatch.setattr(ledger, "save", save_losing_once)
-    monkeypatch.setattr("domain.application.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("domain.retry.time.sleep", lambda seconds: None)
 
     assert ledger.log_meeting(ACTOR, pairing.id, date(2026, 3, 1), 30) == 1
     assert attempts == [1, 2]
@@ -178,7 +178,7 @@ def test_a_command_that_keeps_losing_gives_up_with_concurrent_update(
         raise IntegrityError("UNIQUE constraint failed: stored_events")
 
     monkeypatch.setattr(ledger, "save", save_always_losing)
-    monkeypatch.setattr("domain.application.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("domain.retry.time.sleep", lambda seconds: None)
 
     with refused(ConcurrentUpdate, "gave up after 12 attempts: other writers kept changing"):
         ledger.log_meeting(ACTOR, pairing.id, date(2026, 3, 1), 30)
