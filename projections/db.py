@@ -96,7 +96,10 @@ class ViewDatabase:
         datastore: Any = getattr(self.recorder, "datastore")  # noqa: B009
         try:
             with datastore.get_connection() as conn, conn.transaction(force_rollback=not commit):
-                yield Cursor(conn.cursor(row_factory=tuple_row), "%s")
+                cursor = conn.cursor(row_factory=tuple_row)
+                if not commit:  # several reads must see one state, as on SQLite
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield Cursor(cursor, "%s")
         # The same error classes as the event store raises, so callers handle one set.
         except psycopg.errors.IntegrityError as error:
             raise IntegrityError(error) from error

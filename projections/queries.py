@@ -13,6 +13,7 @@ from datetime import date
 
 from projections.db import Cursor
 from projections.rows import MeetingRow, PairingRow, PersonRow
+from projections.schema import PROJECTION
 
 _CURRENT = (
     "SELECT id, program, mentor, mentee, direction, paired_on, ended_on, end_reason, "
@@ -41,9 +42,17 @@ def _day(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
-def pairing_rows(cursor: Cursor, as_of: date, latest_on: str) -> list[PairingRow]:
-    """Pairings as of D; their ids stay 32 hex digits (see `uuid_text`)."""
+def pairing_rows(cursor: Cursor, as_of: date) -> list[PairingRow]:
+    """Pairings as of D; their ids stay 32 hex digits (see `uuid_text`).
+
+    Reads the latest `on` date in the same transaction as the rows, so that a
+    batch committed meanwhile by another process cannot mix two states.
+    """
     day = as_of.isoformat()
+    tracked = cursor.execute(
+        "SELECT latest_on FROM view_tracking WHERE projection = ?", (PROJECTION,)
+    ).fetchone()
+    latest_on = (tracked[0] if tracked else None) or ""
     if day >= latest_on:
         rows = cursor.execute(_CURRENT, (day,)).fetchall()
     else:

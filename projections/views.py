@@ -192,16 +192,16 @@ class LedgerViews:
 
     def _rows(self, as_of: date) -> list[Any]:
         self.catch_up()
-        position = self.runner.position()
         with self.db.transaction(commit=False) as cursor:
-            return pairing_rows(cursor, as_of, position.latest_on)
+            return pairing_rows(cursor, as_of)
 
     def retention(self, as_of: date, by: str = "direction") -> list[dict[str, Any]]:
         return retention.retention_groups(self._rows(as_of), as_of, by)
 
     def participant_retention(self, as_of: date) -> list[dict[str, Any]]:
-        rows = self._rows(as_of)
-        with self.db.transaction(commit=False) as cursor:
+        self.catch_up()
+        with self.db.transaction(commit=False) as cursor:  # one state for both reads
+            rows = pairing_rows(cursor, as_of)
             people = person_rows(cursor, as_of)
         return retention.participant_retention(rows, people, as_of)
 
