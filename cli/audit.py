@@ -26,19 +26,8 @@ LIST_COLUMNS = [
     "minutes",
     "last_met_on",
 ]
-LIST_TABLE = [
-    "short_id",
-    "program",
-    "mentor",
-    "mentee",
-    "direction",
-    "status",
-    "paired_on",
-    "ended_on",
-    "end_reason",
-    "meetings",
-    "last_met_on",
-]
+# The table is for reading: a short id (any 6+ characters resolve) and fewer columns.
+LIST_TABLE = ["short_id", *[c for c in LIST_COLUMNS[1:] if c not in ("reversals", "minutes")]]
 
 
 def _people_and_program(ctx: LedgerContext, pairing_id: UUID) -> dict[str, Any]:
