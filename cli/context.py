@@ -7,6 +7,7 @@ import getpass
 import os
 from datetime import date
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 import click
 
@@ -63,6 +64,15 @@ class LedgerContext:
 
                 self._views = LedgerViews(open_recorder(self.store))
         return self._views
+
+    def resolve_pairing(self, reference: str) -> UUID:
+        """A pairing id from an id, prefix or MENTOR/MENTEE, for commands that also
+        use the application: the views then share its connection to the store."""
+        if self._views is None:
+            from projections.views import LedgerViews
+
+            self._views = LedgerViews(self.ledger.recorder)
+        return self._views.resolve(reference)
 
     def today(self) -> date:
         return self._ledger.today() if self._ledger is not None else date.today()

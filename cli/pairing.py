@@ -11,10 +11,6 @@ from domain.dates import parse_date
 from domain.errors import InvalidInput
 
 
-def _on(ctx: LedgerContext, text: str | None, what: str) -> object:
-    return parse_date(text, what) if text else ctx.ledger.today()
-
-
 @click.command("pair")
 @click.option("--program", required=True, help="Program id (slug).")
 @click.option("--mentor", required=True, help="Employee id of the mentor.")
@@ -65,9 +61,10 @@ def meet(
     Example: mentorship meet E2001/E1042 --minutes 45 --on 2026-03-02 --note "Git basics"
     """
     length = _minutes(minutes)
-    on = parse_date(on_text, "meeting date") if on_text else ctx.ledger.today()
-    pairing_id = ctx.views.resolve(pairing)
-    number = ctx.ledger.log_meeting(ctx.actor, pairing_id, on, length, note)
+    ledger = ctx.ledger
+    on = parse_date(on_text, "meeting date") if on_text else ledger.today()
+    pairing_id = ctx.resolve_pairing(pairing)
+    number = ledger.log_meeting(ctx.actor, pairing_id, on, length, note)
     click.echo(f"Recorded meeting {number} of pairing {pairing_id}")
 
 
@@ -81,9 +78,10 @@ def reverse(ctx: LedgerContext, pairing: str, on_text: str | None, note: str | N
 
     Example: mentorship reverse 3f2a9c --on 2026-05-01
     """
-    on = parse_date(on_text, "reversal date") if on_text else ctx.ledger.today()
-    pairing_id = ctx.views.resolve(pairing)
-    mentorship = ctx.ledger.reverse_roles(ctx.actor, pairing_id, on, note)
+    ledger = ctx.ledger
+    on = parse_date(on_text, "reversal date") if on_text else ledger.today()
+    pairing_id = ctx.resolve_pairing(pairing)
+    mentorship = ledger.reverse_roles(ctx.actor, pairing_id, on, note)
     click.echo(
         f"Reversed roles of pairing {pairing_id}: {mentorship.mentor} now mentors "
         f"{mentorship.mentee} ({mentorship.direction.value})"
@@ -111,9 +109,10 @@ def end(
     from domain.mentorship import parse_end_reason
 
     why = parse_end_reason(reason)
-    on = parse_date(on_text, "end date") if on_text else ctx.ledger.today()
-    pairing_id = ctx.views.resolve(pairing)
-    ctx.ledger.end_pairing(ctx.actor, pairing_id, on, why, note)
+    ledger = ctx.ledger
+    on = parse_date(on_text, "end date") if on_text else ledger.today()
+    pairing_id = ctx.resolve_pairing(pairing)
+    ledger.end_pairing(ctx.actor, pairing_id, on, why, note)
     click.echo(f"Ended pairing {pairing_id} on {on} ({why.value})")
 
 
@@ -127,8 +126,9 @@ def retract(ctx: LedgerContext, pairing: str, meeting_number: int, reason: str) 
 
     Example: mentorship retract 3f2a9c 2 --reason "logged twice"
     """
-    pairing_id = ctx.views.resolve(pairing)
-    ctx.ledger.retract_meeting(ctx.actor, pairing_id, meeting_number, reason)
+    ledger = ctx.ledger
+    pairing_id = ctx.resolve_pairing(pairing)
+    ledger.retract_meeting(ctx.actor, pairing_id, meeting_number, reason)
     click.echo(f"Retracted meeting {meeting_number} of pairing {pairing_id}")
 
 
