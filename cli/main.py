@@ -90,9 +90,19 @@ def cli(ctx: click.Context, store: str, actor: str | None) -> None:
 
 
 def _register() -> None:
-    from cli import audit, demo, engagement, pairing, person, program, reports, retention
+    from cli import (
+        audit,
+        demo,
+        engagement,
+        pairing,
+        person,
+        program,
+        reports,
+        retention,
+        schema,
+    )
 
-    modules = (person, program, pairing, audit, retention, engagement, reports, demo)
+    modules = (person, program, pairing, audit, retention, engagement, reports, schema, demo)
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
