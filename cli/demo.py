@@ -55,9 +55,11 @@ def demo(ctx: click.Context, demo_store: str | None, seed: int) -> None:
     engagement = views.engagement(today)
     click.echo(f"\nEngagement as of {today} (active pairings, by current direction):")
     click.echo(engagement_table(engagement))
+    # Hints go to stderr: stdout is the report, and it ends with the tables.
     click.echo(
         f"\nTry: mentorship --store {target.store} list --status active | head\n"
-        f"     mentorship --store {target.store} engagement --at-risk"
+        f"     mentorship --store {target.store} engagement --at-risk",
+        err=True,
     )
 
 
