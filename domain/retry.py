@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.persistence import IntegrityError
 
 from domain.errors import ConcurrentUpdate
 
@@ -30,7 +30,9 @@ def retried(command: Callable[P, R]) -> Callable[P, R]:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 return command(*args, **kwargs)
-            except (IntegrityError, OperationalError):
+            # Only a version conflict is a lost race; a locked or unreachable
+            # store has already waited its own timeout and is reported at once.
+            except IntegrityError:
                 if attempt == MAX_ATTEMPTS:
                     break
                 # Exponential backoff with full jitter spreads writers that
