@@ -48,6 +48,19 @@ class Cursor:
         if rows:
             self._raw.executemany(self._sql(statement), rows)
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+        """Bulk insert: COPY on PostgreSQL, where row-by-row inserts ran ~20 us a row."""
+        if not rows:
+            return
+        names = ", ".join(columns)
+        if self._placeholder == "?":
+            marks = ", ".join("?" for _ in columns)
+            self._raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            return
+        with self._raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def fetchall(self) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self._raw.fetchall()]
 

@@ -57,8 +57,9 @@ class Batch:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(seq[row[0]], *row) for row in self.pairings],
         )
-        cursor.executemany(
-            "INSERT INTO view_meetings (pairing_seq, number, met_on, minutes) VALUES (?, ?, ?, ?)",
+        cursor.insert_rows(
+            "view_meetings",
+            ("pairing_seq", "number", "met_on", "minutes"),
             [(seq[pid], number, on, minutes) for pid, number, on, minutes in self.meetings],
         )
         cursor.executemany(
