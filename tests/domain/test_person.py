@@ -210,3 +210,15 @@ def test_a_person_is_rebuilt_from_events_alone(ledger) -> None:
         date(2026, 6, 30),
         3,
     )
+
+
+def test_registering_with_a_blank_department_is_refused(ledger, refused) -> None:
+    registration = Registration(employee_id="nia", name="Nia", department="   ")
+
+    with refused(InvalidInput, "department must not be empty"):
+        ledger.register_person(ACTOR, registration)
+
+
+def test_a_malformed_program_id_is_invalid_input_not_unknown(ledger, refused) -> None:
+    with refused(InvalidInput, "invalid program id 'Spring 2026'"):
+        ledger.get_program("Spring 2026")
