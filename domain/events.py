@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -30,11 +30,13 @@ PersonalText = Annotated[
 ]
 """Free text or an identifying detail about a person: marked for erasure."""
 
-EmployeeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+EMPLOYEE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+EmployeeId = Annotated[str, StringConstraints(pattern=EMPLOYEE_ID_PATTERN)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 
-_EMPLOYEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_EMPLOYEE_ID = re.compile(EMPLOYEE_ID_PATTERN)
+_SLUG = re.compile(SLUG_PATTERN)
 
 
 class Payload(BaseModel):
@@ -81,11 +83,6 @@ def check_text(value: str | None, what: str, *, max_length: int = 2000) -> None:
 def check_actor(actor: str) -> None:
     if not actor or not actor.strip():
         raise InvalidInput("actor must not be empty (use --actor or $MENTORSHIP_ACTOR)")
-
-
-def event_schema(payload: type[Payload]) -> dict[str, Any]:
-    """The JSON schema of a payload, as published for auditors."""
-    return payload.model_json_schema()
 
 
 __all__ = ["check_not_future", "parse_date"]

@@ -34,10 +34,6 @@ def open_recorder(store: str) -> ApplicationRecorder:
     )
 
 
-def is_sqlite(recorder: ApplicationRecorder) -> bool:
-    return isinstance(recorder, SQLiteApplicationRecorder)
-
-
 def read_page(recorder: ApplicationRecorder, after: int, limit: int) -> Sequence[Row]:
     """Up to `limit` notifications with ids greater than `after`, in order."""
     if isinstance(recorder, SQLiteApplicationRecorder):
