@@ -90,6 +90,7 @@ class MeetingRecord:
     number: int
     on: date
     minutes: int
+    note: str | None = None
     retracted: bool = False
 
 
@@ -146,7 +147,7 @@ class Mentorship(Aggregate):
 
         def apply(self, pairing: Mentorship) -> None:
             p = self.payload
-            pairing.meetings.append(MeetingRecord(p.number, p.on, p.minutes))
+            pairing.meetings.append(MeetingRecord(p.number, p.on, p.minutes, p.note))
 
     class RolesReversed(Aggregate.Event):
         actor: str
