@@ -37,7 +37,7 @@ def test_meetings_are_numbered_1_2_3_in_the_order_they_are_recorded(ledger, pair
     mentorship = ledger.get_pairing(pairing.id)
     assert mentorship.version == 4
     assert mentorship.meetings == [
-        MeetingRecord(1, date(2026, 3, 10), 45),
+        MeetingRecord(1, date(2026, 3, 10), 45, "kick-off"),
         MeetingRecord(2, date(2026, 3, 3), 30),
         MeetingRecord(3, date(2026, 4, 1), 60),
     ]
