@@ -10,6 +10,8 @@ import click
 
 from cli.context import LedgerContext, pass_ledger
 from cli.output import emit_records, format_option, table, to_csv, to_json
+from cli.params import DIRECTION
+from domain.vocabulary import Status
 
 LIST_COLUMNS = [
     "id",
@@ -61,7 +63,7 @@ def show(ctx: LedgerContext, pairing: str, fmt: str) -> None:
         **found,
         "direction": m.direction.value,
         "direction_at_pairing": m.direction_at_pairing.value,
-        "status": "active" if m.is_active else "ended",
+        "status": Status.ACTIVE if m.is_active else Status.ENDED,
         "paired_on": m.paired_on,
         "ended_on": m.ended_on,
         "end_reason": m.end_reason.value if m.end_reason else None,
@@ -169,10 +171,10 @@ def history(ctx: LedgerContext, pairing: str, fmt: str) -> None:
 @click.option("--program", help="Only this program.")
 @click.option(
     "--direction",
-    type=click.Choice(["traditional", "reverse", "peer"]),
+    type=DIRECTION,
     help="Only pairings whose current direction is this.",
 )
-@click.option("--status", type=click.Choice(["active", "ended"]))
+@click.option("--status", type=click.Choice([s.value for s in Status]))
 @click.option("--person", help="Only pairings this employee id is part of.")
 @format_option
 @pass_ledger

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -34,9 +35,13 @@ class LedgerContext:
         *,
         ledger: MentorshipLedger | None = None,
         views: LedgerViews | None = None,
+        interactive: bool | None = None,
     ) -> None:
         self.store = store
-        self.actor = actor or default_actor()
+        # An explicit empty actor is kept, so that the application refuses it.
+        self.actor = default_actor() if actor is None else actor
+        # Whether a person is at the keyboard to confirm; tests set it.
+        self.interactive = sys.stdin.isatty() if interactive is None else interactive
         self._ledger = ledger
         self._views = views
 
@@ -65,7 +70,7 @@ class LedgerContext:
                 self._views = LedgerViews(open_recorder(self.store))
         return self._views
 
-    def resolve_pairing(self, reference: str) -> UUID:
+    def resolve_pairing(self, reference: str, *, active_only: bool = True) -> UUID:
         """A pairing id from an id, prefix or MENTOR/MENTEE, for commands that also
         use the application: the views then share its connection to the store."""
         if self._views is None:

@@ -11,6 +11,7 @@ import click
 from cli.context import LedgerContext, pass_ledger
 from cli.output import format_option, side_by_side, table, to_csv, to_json
 from cli.reports import as_of_date, emit_groups
+from domain.vocabulary import DIRECTIONS
 
 ENGAGEMENT_METRICS = [
     ("pairings (active)", "pairings"),
@@ -81,7 +82,7 @@ def engagement(
         emit_groups(as_of, by, groups, fmt, engagement_table, ENGAGEMENT_CSV)
 
 
-MONTHLY_COLUMNS = ["key", "traditional", "reverse", "peer", "total"]
+MONTHLY_COLUMNS = ["key", *DIRECTIONS, "total"]
 
 
 def _monthly(ctx: LedgerContext, as_of: date, fmt: str) -> None:

@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from cli.context import LedgerContext, default_actor
+from cli.context import LedgerContext
+from cli.groups import HelpGroup
 from domain.errors import LedgerError
 from domain.store import DEFAULT_STORE
 
@@ -35,24 +36,44 @@ def _storage_error(error: Exception) -> click.ClickException | None:
     return click.ClickException(f"cannot use the store: {detail}")
 
 
-class LedgerGroup(click.Group):
+def _one_line(message: str) -> str:
+    """Click lists a missing choice's values on lines of their own."""
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
+def _check_utf8(values: list[str]) -> None:
+    """Arguments that are not valid UTF-8 arrive with lone surrogates: refuse them
+    here, once, rather than deep inside a payload or a database driver."""
+    for value in values:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            try:  # show the undecodable bytes as the user typed them, e.g. \xff
+                raw = value.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                raw = value.encode("utf-8", "backslashreplace")
+            shown = str(raw)[2:-1]
+            raise click.ClickException(f"argument '{shown}' is not valid UTF-8 text") from None
+
+
+class LedgerGroup(HelpGroup):
     """Turns domain errors and usage mistakes into one-line `Error:` messages."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _check_utf8(args)
+        return super().parse_args(ctx, args)
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
             return super().make_context(*args, **kwargs)
-        except click.exceptions.NoArgsIsHelpError:
-            raise
         except click.UsageError as error:
-            raise click.ClickException(error.format_message()) from None
+            raise click.ClickException(_one_line(error.format_message())) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except click.exceptions.NoArgsIsHelpError:
-            raise
         except click.UsageError as error:
-            raise click.ClickException(error.format_message()) from None
+            raise click.ClickException(_one_line(error.format_message())) from None
         except LedgerError as error:
             raise click.ClickException(str(error)) from None
         except Exception as error:
@@ -83,9 +104,10 @@ def cli(ctx: click.Context, store: str, actor: str | None) -> None:
 
     Example: mentorship --store team.db pair --program reverse-2026 --mentor E2001 --mentee E1042
     """
+    _check_utf8([store] + ([actor] if actor is not None else []))
     if ctx.obj is None:
-        ctx.obj = LedgerContext(store, actor or default_actor())
-    elif actor:
+        ctx.obj = LedgerContext(store, actor)
+    elif actor is not None:
         ctx.obj.actor = actor
 
 

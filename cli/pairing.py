@@ -1,22 +1,21 @@
-"""Commands that change a pairing: pair, meet, reverse, end, retract."""
+"""Commands that change a pairing: pair, meet, reverse, end, retract, reopen."""
 
 from __future__ import annotations
 
-import re
+from datetime import date
 
 import click
 
 from cli.context import LedgerContext, pass_ledger
-from domain.dates import parse_date
-from domain.errors import InvalidInput
+from cli.params import DIRECTION, END_REASON, MEETING_NUMBER, MINUTES, date_option
 
 
 @click.command("pair")
 @click.option("--program", required=True, help="Program id (slug).")
 @click.option("--mentor", required=True, help="Employee id of the mentor.")
 @click.option("--mentee", required=True, help="Employee id of the mentee.")
-@click.option("--direction", help="traditional, reverse or peer (default: from levels).")
-@click.option("--on", "on_text", help="Pairing date, YYYY-MM-DD (default: today).")
+@click.option("--direction", type=DIRECTION, help="Default: derived from the two levels.")
+@date_option("pairing date")
 @pass_ledger
 def pair(
     ctx: LedgerContext,
@@ -24,64 +23,48 @@ def pair(
     mentor: str,
     mentee: str,
     direction: str | None,
-    on_text: str | None,
+    on: date | None,
 ) -> None:
     """Pair a mentor with a mentee in a program; prints the new pairing's id.
 
     Example: mentorship pair --program reverse-2026 --mentor E2001 --mentee E1042
     """
-    from domain.mentorship import parse_direction
-
-    chosen = parse_direction(direction) if direction is not None else None
-    on = parse_date(on_text, "pairing date") if on_text else ctx.ledger.today()
-    mentorship = ctx.ledger.pair(ctx.actor, program, mentor, mentee, on, chosen)
+    ledger = ctx.ledger
+    on = on or ledger.today()
+    mentorship = ledger.pair(ctx.actor, program, mentor, mentee, on, direction)
     click.echo(str(mentorship.id))
-
-
-def _minutes(text: str) -> int:
-    from domain.mentorship import MAX_MINUTES, check_minutes
-
-    # int() would also take "4_5", "+45" and non-ASCII digits.
-    if not re.fullmatch(r"[0-9]{1,5}", text.strip()):
-        raise InvalidInput(f"minutes must be a whole number from 1 to {MAX_MINUTES}, not {text!r}")
-    return check_minutes(int(text))
 
 
 @click.command("meet")
 @click.argument("pairing")
-@click.option("--minutes", required=True, help="How long they met, 1..1440.")
-@click.option("--on", "on_text", help="Meeting date, YYYY-MM-DD (default: today).")
+@click.option("--minutes", required=True, type=MINUTES, help="How long they met.")
+@date_option("meeting date")
 @click.option("--note", help="Free-text note (personal data).")
 @pass_ledger
-def meet(
-    ctx: LedgerContext, pairing: str, minutes: str, on_text: str | None, note: str | None
-) -> None:
+def meet(ctx: LedgerContext, pairing: str, minutes: int, on: date | None, note: str | None) -> None:
     """Record that a pair met; prints the meeting's number.
 
     Example: mentorship meet E2001/E1042 --minutes 45 --on 2026-03-02 --note "Git basics"
     """
-    length = _minutes(minutes)
     ledger = ctx.ledger
-    on = parse_date(on_text, "meeting date") if on_text else ledger.today()
     pairing_id = ctx.resolve_pairing(pairing)
-    number = ledger.log_meeting(ctx.actor, pairing_id, on, length, note)
+    number = ledger.log_meeting(ctx.actor, pairing_id, on or ledger.today(), minutes, note)
     click.echo(f"Recorded meeting {number} of pairing {pairing_id}")
 
 
 @click.command("reverse")
 @click.argument("pairing")
-@click.option("--on", "on_text", help="Date of the swap, YYYY-MM-DD (default: today).")
+@date_option("reversal date")
 @click.option("--note", help="Free-text note (personal data).")
 @pass_ledger
-def reverse(ctx: LedgerContext, pairing: str, on_text: str | None, note: str | None) -> None:
+def reverse(ctx: LedgerContext, pairing: str, on: date | None, note: str | None) -> None:
     """Swap mentor and mentee (traditional <-> reverse; peer stays peer).
 
     Example: mentorship reverse 3f2a9c --on 2026-05-01
     """
     ledger = ctx.ledger
-    on = parse_date(on_text, "reversal date") if on_text else ledger.today()
     pairing_id = ctx.resolve_pairing(pairing)
-    mentorship = ledger.reverse_roles(ctx.actor, pairing_id, on, note)
+    mentorship = ledger.reverse_roles(ctx.actor, pairing_id, on or ledger.today(), note)
     click.echo(
         f"Reversed roles of pairing {pairing_id}: {mentorship.mentor} now mentors "
         f"{mentorship.mentee} ({mentorship.direction.value})"
@@ -90,35 +73,25 @@ def reverse(ctx: LedgerContext, pairing: str, on_text: str | None, note: str | N
 
 @click.command("end")
 @click.argument("pairing")
-@click.option(
-    "--reason",
-    required=True,
-    help="completed, mentor_withdrew, mentee_withdrew, left_organisation, "
-    "mismatch, program_closed or other.",
-)
-@click.option("--on", "on_text", help="End date, YYYY-MM-DD (default: today).")
+@click.option("--reason", required=True, type=END_REASON, help="Why the pairing ended.")
+@date_option("end date")
 @click.option("--note", help="Free-text note (personal data).")
 @pass_ledger
-def end(
-    ctx: LedgerContext, pairing: str, reason: str, on_text: str | None, note: str | None
-) -> None:
-    """End a pairing with a reason.
+def end(ctx: LedgerContext, pairing: str, reason: str, on: date | None, note: str | None) -> None:
+    """End a pairing with a reason (a mistaken ending can be taken back with reopen).
 
     Example: mentorship end E2001/E1042 --reason completed --on 2026-09-30
     """
-    from domain.mentorship import parse_end_reason
-
-    why = parse_end_reason(reason)
     ledger = ctx.ledger
-    on = parse_date(on_text, "end date") if on_text else ledger.today()
+    on = on or ledger.today()
     pairing_id = ctx.resolve_pairing(pairing)
-    ledger.end_pairing(ctx.actor, pairing_id, on, why, note)
-    click.echo(f"Ended pairing {pairing_id} on {on} ({why.value})")
+    ledger.end_pairing(ctx.actor, pairing_id, on, reason, note)
+    click.echo(f"Ended pairing {pairing_id} on {on} ({reason})")
 
 
 @click.command("retract")
 @click.argument("pairing")
-@click.argument("meeting_number", type=int)
+@click.argument("meeting_number", type=MEETING_NUMBER)
 @click.option("--reason", required=True, help="Why the meeting record is wrong.")
 @pass_ledger
 def retract(ctx: LedgerContext, pairing: str, meeting_number: int, reason: str) -> None:
@@ -132,4 +105,20 @@ def retract(ctx: LedgerContext, pairing: str, meeting_number: int, reason: str) 
     click.echo(f"Retracted meeting {meeting_number} of pairing {pairing_id}")
 
 
-COMMANDS = [pair, meet, reverse, end, retract]
+@click.command("reopen")
+@click.argument("pairing")
+@click.option("--reason", required=True, help="Why the ending was a mistake.")
+@pass_ledger
+def reopen(ctx: LedgerContext, pairing: str, reason: str) -> None:
+    """Take back a mistaken ending: the pairing is active again, as if it had never
+    ended. The ending stays in the history, marked as retracted.
+
+    Example: mentorship reopen 3f2a9c --reason "ended the wrong pairing"
+    """
+    ledger = ctx.ledger
+    pairing_id = ctx.resolve_pairing(pairing, active_only=False)
+    ledger.reopen_pairing(ctx.actor, pairing_id, reason)
+    click.echo(f"Reopened pairing {pairing_id}: it is active again")
+
+
+COMMANDS = [pair, meet, reverse, end, retract, reopen]

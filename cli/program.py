@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
+from cli.confirm import confirm_endings, yes_option
 from cli.context import LedgerContext, pass_ledger
+from cli.groups import HelpGroup
 from cli.output import emit_records, format_option
-from domain.dates import parse_date
+from cli.params import CADENCE, date_option
+from domain.vocabulary import DEFAULT_CADENCE_DAYS
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def program() -> None:
     """Launch and close mentoring programs.
 
@@ -22,43 +27,41 @@ def program() -> None:
 @click.option("--name", required=True)
 @click.option(
     "--cadence",
-    type=int,
-    default=30,
+    type=CADENCE,
+    default=DEFAULT_CADENCE_DAYS,
     show_default=True,
     help="How often pairs are expected to meet, in days.",
 )
-@click.option("--on", "on_text", help="Launch date, YYYY-MM-DD (default: today).")
+@date_option("launch date")
 @pass_ledger
-def launch(ctx: LedgerContext, slug: str, name: str, cadence: int, on_text: str | None) -> None:
+def launch(ctx: LedgerContext, slug: str, name: str, cadence: int, on: date | None) -> None:
     """Launch a program under a slug id.
 
     Example: mentorship program launch reverse-2026 --name "Reverse mentoring 2026" --cadence 14
     """
-    from domain.events import check_slug
-    from domain.program import Launch, check_cadence
-
     ledger = ctx.ledger
-    check_slug(slug)
-    check_cadence(cadence)
-    on = parse_date(on_text, "launch date") if on_text else ledger.today()
-    ledger.launch_program(ctx.actor, Launch(slug=slug, name=name, cadence_days=cadence, on=on))
+    on = on or ledger.today()
+    ledger.launch_program(ctx.actor, slug, name, on, cadence)
     click.echo(f"Launched {slug} on {on}")
 
 
 @program.command("close")
 @click.argument("slug")
-@click.option("--on", "on_text", help="Closing date, YYYY-MM-DD (default: today).")
+@date_option("closing date")
+@yes_option
 @pass_ledger
-def close(ctx: LedgerContext, slug: str, on_text: str | None) -> None:
+def close(ctx: LedgerContext, slug: str, on: date | None, yes: bool) -> None:
     """Close a program; its active pairings end that day (program_closed).
 
-    Example: mentorship program close reverse-2026 --on 2026-12-31
-    """
-    from domain.program import Closure
+    On a terminal, lists the pairings that will end and asks first (--yes skips).
 
+    Example: mentorship program close reverse-2026 --on 2026-12-31 --yes
+    """
     ledger = ctx.ledger
-    on = parse_date(on_text, "closing date") if on_text else ledger.today()
-    ended = ledger.close_program(ctx.actor, slug, Closure(on=on))
+    on = on or ledger.today()
+    if not yes and ctx.interactive:
+        confirm_endings(ledger.pairings_ending_if_closed(slug, on), on)
+    ended = ledger.close_program(ctx.actor, slug, on)
     click.echo(f"Closed {slug} on {on}")
     for pairing in ended:
         click.echo(f"Ended pairing {pairing} (program_closed)")

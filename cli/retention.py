@@ -11,15 +11,9 @@ import click
 from cli.context import LedgerContext, pass_ledger
 from cli.output import format_option, side_by_side, table, to_csv, to_json
 from cli.reports import as_of_date, emit_groups
+from domain.vocabulary import END_REASONS, EndReason
 
-DROPOUT_REASONS = [
-    "mentor_withdrew",
-    "mentee_withdrew",
-    "left_organisation",
-    "mismatch",
-    "program_closed",
-    "other",
-]
+DROPOUT_REASONS = [r for r in END_REASONS if r != EndReason.COMPLETED]
 RETENTION_METRICS = [
     ("started", "started"),
     ("active", "active"),

@@ -29,6 +29,7 @@ from domain.errors import AlreadyExists, InvalidInput
 from domain.mentorship import Direction, EndReason, Mentorship, Pairing, derive_direction
 from domain.person import Departure, Person, Registration
 from domain.program import Launch, Program, program_id
+from domain.vocabulary import Role
 
 CHUNK_EVENTS = 10_000  # per transaction: fewer, larger saves are much faster
 MAX_ACTIVE_PAIRINGS = 3  # per person at once
@@ -163,7 +164,8 @@ class _Simulation:
             employee_id=person.employee_id, name=person.name, email=person.email,
             level=person.level, department=person.department, joined_on=person.joined_on,
         )  # fmt: skip
-        self.persons[person.employee_id] = aggregate = Person.register(self.actor, registration)
+        aggregate = Person.register(self.actor, registration, self.today)
+        self.persons[person.employee_id] = aggregate
         self.writer.touched(aggregate, "people")
         if person.leaves_on is not None:
             self.at(person.leaves_on.toordinal(), DEPART, partial(self.depart, person))
@@ -176,7 +178,8 @@ class _Simulation:
         self.writer.touched(aggregate, "departures")
         self.left.add(person.employee_id)
         for pair in list(self.active[person.employee_id].values()):
-            self._end(pair, person.leaves_on, EndReason.LEFT_ORGANISATION)
+            cause = f"person {person.employee_id} left"
+            self._end(pair, person.leaves_on, EndReason.LEFT_ORGANISATION, cause)
 
     def available(self, person: SyntheticPerson, day: int) -> bool:
         return (
@@ -221,6 +224,10 @@ class _Simulation:
         )  # fmt: skip
         mentorship = Mentorship.pair(self.actor, pairing, generation)
         self.writer.touched(mentorship, "pairings")
+        for role, someone in ((Role.MENTOR, mentor), (Role.MENTEE, mentee)):
+            member = self.persons[someone.employee_id]
+            member.join_pairing(self.actor, mentorship.id, program.slug, role, pairing.on)
+            self.writer.touched(member, "memberships")
         rng = self.rng
         reason = rng.choices(OUTCOMES, weights=OUTCOME_WEIGHTS[program.direction])[0]
         fading = reason not in (None, EndReason.COMPLETED, EndReason.MISMATCH)
@@ -280,8 +287,8 @@ class _Simulation:
         if pair.mentorship.is_active and pair.reason is not None:
             self._end(pair, date.fromordinal(day), pair.reason)
 
-    def _end(self, pair: _Pair, on: date, reason: EndReason) -> None:
-        pair.mentorship.end(self.actor, on, reason, None, self.today)
+    def _end(self, pair: _Pair, on: date, reason: EndReason, cause: str | None = None) -> None:
+        pair.mentorship.end(self.actor, on, reason, None, self.today, cause)
         self.writer.touched(pair.mentorship, "endings")
         self.active_keys.discard(pair.key)
         for person in pair.people:
@@ -324,7 +331,7 @@ def generate_organisation(
     for program, (_, _, name, cadence, *_) in zip(programs, PROGRAMS, strict=True):
         title = f"{name} {start.year}"
         launch = Launch(slug=program.slug, name=title, cadence_days=cadence, on=start)
-        writer.touched(Program.launch(actor, launch), "programs")
+        writer.touched(Program.launch(actor, launch, today), "programs")
     for person in make_people(rng, people, start, today, years):
         sim.register(person)
     # Buddies first for newcomers, soon after they join; every other pairing at a random date.

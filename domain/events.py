@@ -1,42 +1,93 @@
-"""What every recorded event carries, whatever its aggregate.
+"""What every recorded event carries, and the types of the values in payloads.
 
 Each event is an `eventsourcing` aggregate event (originator id, version and the
 UTC `timestamp` it was recorded at) with two fields of ours: the `actor` who
 recorded it and a `payload`, a frozen pydantic model whose JSON schema is the
 auditor's contract for that event type.
 
-Fields holding personal data (names, emails, free-text notes) are declared with
-`PersonalText` so that `personal_fields()` can find them: a later release
+Every constraint on a value lives here or on its payload field, once: the
+application builds payloads from plain values and `domain.validation` turns a
+pydantic `ValidationError` into the domain's `InvalidInput`.
+
+Fields holding personal data (names, emails, free-text notes) are marked with
+`x-personal-data` so that `personal_fields()` can find them: a later release
 encrypts them per person so they can be erased on request.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
-from domain.dates import check_not_future, parse_date
-from domain.errors import InvalidInput
+from domain import vocabulary as v
 
 PERSONAL_DATA = "x-personal-data"
+_PERSONAL: dict[str, Any] = {PERSONAL_DATA: True}
 
-PersonalText = Annotated[
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise PydanticCustomError("blank", "must not be empty")
+    return text
+
+
+def _one_line(text: str) -> str:
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise PydanticCustomError("control_character", "must be one line of printable text")
+    return text
+
+
+def _text(max_length: int, *, one_line: bool = True) -> Any:
+    checks = [AfterValidator(_not_blank)]
+    if one_line:
+        checks.append(AfterValidator(_one_line))
+    return (StringConstraints(max_length=max_length), *checks)
+
+
+Name = Annotated[str, *_text(v.MAX_NAME_LENGTH), Field(json_schema_extra=_PERSONAL)]
+Email = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=2000),
-    Field(json_schema_extra={PERSONAL_DATA: True}),
+    StringConstraints(max_length=v.MAX_EMAIL_LENGTH, pattern=r"^[^@\s]+@[^@\s]+$"),
+    Field(description="an address such as ada@example.com", json_schema_extra=_PERSONAL),
 ]
-"""Free text or an identifying detail about a person: marked for erasure."""
+Note = Annotated[str, *_text(v.MAX_NOTE_LENGTH, one_line=False), Field(json_schema_extra=_PERSONAL)]
+"""Free text about a person or a meeting: personal data, marked for erasure."""
+PersonalReason = Annotated[
+    str, *_text(v.MAX_REASON_LENGTH, one_line=False), Field(json_schema_extra=_PERSONAL)
+]
+Reason = Annotated[str, *_text(v.MAX_REASON_LENGTH, one_line=False)]
+Department = Annotated[str, *_text(v.MAX_DEPARTMENT_LENGTH)]
+ProgramName = Annotated[str, *_text(v.MAX_NAME_LENGTH)]
+Actor = Annotated[str, *_text(v.MAX_ACTOR_LENGTH)]
 
-EMPLOYEE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
-EmployeeId = Annotated[str, StringConstraints(pattern=EMPLOYEE_ID_PATTERN)]
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-
-_EMPLOYEE_ID = re.compile(EMPLOYEE_ID_PATTERN)
-_SLUG = re.compile(SLUG_PATTERN)
+# Anchored patterns: pydantic's regex engine does not let `$` match before a
+# trailing newline, so "E9\n" is refused.
+EmployeeId = Annotated[
+    str,
+    StringConstraints(pattern=rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{v.MAX_ID_LENGTH - 1}}}$"),
+    Field(description="letters, digits, '.', '_' or '-'"),
+]
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=rf"^[a-z0-9][a-z0-9-]{{0,{v.MAX_ID_LENGTH - 1}}}$"),
+    Field(description="lower-case letters, digits and '-'"),
+]
+Level = Annotated[
+    int,
+    Field(ge=v.MIN_LEVEL, le=v.MAX_LEVEL, description="Seniority grade; higher is more senior."),
+]
+Cadence = Annotated[
+    int,
+    Field(
+        ge=v.MIN_CADENCE_DAYS,
+        le=v.MAX_CADENCE_DAYS,
+        description="How often pairs are expected to meet, in days.",
+    ),
+]
+Minutes = Annotated[int, Field(ge=v.MIN_MINUTES, le=v.MAX_MINUTES)]
 
 
 class Payload(BaseModel):
@@ -57,35 +108,6 @@ def personal_fields(model: type[BaseModel]) -> list[str]:
         for name, schema in properties.items()
         if any(branch.get(PERSONAL_DATA) for branch in [schema, *schema.get("anyOf", [])])
     ]
-
-
-def check_employee_id(employee_id: str) -> None:
-    if not _EMPLOYEE_ID.match(employee_id):
-        raise InvalidInput(
-            f"invalid person id {employee_id!r}: use letters, digits, '.', '_' or '-'"
-        )
-
-
-def check_slug(slug: str) -> None:
-    if not _SLUG.match(slug):
-        raise InvalidInput(f"invalid program id {slug!r}: use lower-case letters, digits and '-'")
-
-
-def check_text(value: str | None, what: str, *, max_length: int = 2000) -> None:
-    if value is None:
-        return
-    if not value.strip():
-        raise InvalidInput(f"{what} must not be empty")
-    if len(value) > max_length:
-        raise InvalidInput(f"{what} is longer than {max_length} characters")
-
-
-def check_actor(actor: str) -> None:
-    if not actor or not actor.strip():
-        raise InvalidInput("actor must not be empty (use --actor or $MENTORSHIP_ACTOR)")
-
-
-__all__ = ["check_not_future", "parse_date"]
 
 
 class RecordedEvent(Protocol):

@@ -9,80 +9,62 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
-from typing import Annotated
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 from pydantic import Field
 
+from domain.dates import check_not_future
 from domain.errors import InvalidInput, NotAllowed
-from domain.events import EmployeeId, Payload, PersonalText, Slug, check_not_future
+from domain.events import EmployeeId, Minutes, Note, Payload, Reason, Slug
+from domain.validation import build
+from domain.vocabulary import MAX_MINUTES, Direction, EndReason
 
 PAIRINGS_NAMESPACE = UUID("9d3e0c77-1b2a-4f6e-8c1d-5a4b3c2d1e03")
-MAX_MINUTES = 24 * 60
-
-
-class Direction(StrEnum):
-    TRADITIONAL = "traditional"  # mentor more senior than mentee
-    REVERSE = "reverse"  # mentor more junior than mentee
-    PEER = "peer"  # equal grades: buddies
-
-    def reversed(self) -> Direction:
-        return _REVERSED[self]
-
-
-_REVERSED = {
-    Direction.TRADITIONAL: Direction.REVERSE,
-    Direction.REVERSE: Direction.TRADITIONAL,
-    Direction.PEER: Direction.PEER,
-}
-
-
-class EndReason(StrEnum):
-    COMPLETED = "completed"
-    MENTOR_WITHDREW = "mentor_withdrew"
-    MENTEE_WITHDREW = "mentee_withdrew"
-    LEFT_ORGANISATION = "left_organisation"
-    MISMATCH = "mismatch"
-    PROGRAM_CLOSED = "program_closed"
-    OTHER = "other"
-
-
-Minutes = Annotated[int, Field(ge=1, le=MAX_MINUTES)]
+__all__ = ["MAX_MINUTES", "Direction", "EndReason"]
 
 
 class Pairing(Payload):
-    program: Slug
-    mentor: EmployeeId
-    mentee: EmployeeId
-    direction: Direction
-    on: date
+    program: Slug = Field(title="program id")
+    mentor: EmployeeId = Field(title="mentor")
+    mentee: EmployeeId = Field(title="mentee")
+    direction: Direction = Field(strict=False)
+    on: date = Field(title="pairing date")
     mentor_level: int | None = None
     mentee_level: int | None = None
 
 
 class Meeting(Payload):
     number: int = Field(ge=1, description="1, 2, 3... within the pairing.")
-    on: date
+    on: date = Field(title="meeting date")
     minutes: Minutes
-    note: PersonalText | None = None
+    note: Note | None = None
 
 
 class RoleReversal(Payload):
-    on: date
-    note: PersonalText | None = None
+    on: date = Field(title="reversal date")
+    note: Note | None = None
 
 
 class Ending(Payload):
-    on: date
-    reason: EndReason
-    note: PersonalText | None = None
+    on: date = Field(title="end date")
+    reason: EndReason = Field(title="end reason", strict=False)
+    note: Note | None = None
+    caused_by: str | None = Field(
+        None,
+        description="Set when another event ended the pairing, e.g. 'person E1042 left'.",
+    )
 
 
 class Retraction(Payload):
-    meeting: int = Field(ge=1)
-    reason: str = Field(min_length=1, max_length=500)
+    meeting: int = Field(ge=1, title="meeting number")
+    reason: Reason = Field(title="retraction reason")
+
+
+class Reopening(Payload):
+    """The latest ending was a mistake: the pairing is active as if never ended."""
+
+    reason: Reason = Field(title="reason for reopening")
 
 
 @dataclass
@@ -104,36 +86,12 @@ def pairing_id(program: str, person_a: str, person_b: str, generation: int) -> U
     return uuid5(PAIRINGS_NAMESPACE, f"{program}\n{low}\n{high}\n{generation}")
 
 
-def derive_direction(mentor_level: int | None, mentee_level: int | None) -> Direction:
-    if mentor_level is None or mentee_level is None:
-        raise InvalidInput("cannot derive the direction without both levels")
+def derive_direction(mentor_level: int, mentee_level: int) -> Direction:
     if mentor_level > mentee_level:
         return Direction.TRADITIONAL
     if mentor_level < mentee_level:
         return Direction.REVERSE
     return Direction.PEER
-
-
-def parse_direction(value: str) -> Direction:
-    try:
-        return Direction(value)
-    except ValueError:
-        choices = ", ".join(d.value for d in Direction)
-        raise InvalidInput(f"unknown direction {value!r}: expected one of {choices}") from None
-
-
-def parse_end_reason(value: str) -> EndReason:
-    try:
-        return EndReason(value)
-    except ValueError:
-        choices = ", ".join(r.value for r in EndReason)
-        raise InvalidInput(f"unknown end reason {value!r}: expected one of {choices}") from None
-
-
-def check_minutes(minutes: object) -> int:
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
-        raise InvalidInput(f"minutes must be a whole number from 1 to {MAX_MINUTES}, not {minutes}")
-    return minutes
 
 
 class Mentorship(Aggregate):
@@ -173,6 +131,14 @@ class Mentorship(Aggregate):
         def apply(self, pairing: Mentorship) -> None:
             pairing.meetings[self.payload.meeting - 1].retracted = True
 
+    class Reopened(Aggregate.Event):
+        actor: str
+        payload: Reopening
+
+        def apply(self, pairing: Mentorship) -> None:
+            pairing.ended_on = None
+            pairing.end_reason = None
+
     def __init__(self, actor: str, payload: Pairing) -> None:
         self.program = payload.program
         self.mentor = payload.mentor
@@ -204,10 +170,15 @@ class Mentorship(Aggregate):
     def last_met_on(self) -> date | None:
         return max((m.on for m in self.counted_meetings), default=None)
 
+    @property
+    def people(self) -> tuple[str, str]:
+        return self.mentor, self.mentee
+
     def involves(self, employee_id: str) -> bool:
         return employee_id in (self.mentor, self.mentee)
 
-    # Guards: each runs before any state change and raises a LedgerError.
+    # Guards for the rules that need the pairing's state; each runs before any
+    # change. Rules on single values live on the payloads.
 
     def check_active(self) -> None:
         if self.ended_on is not None:
@@ -221,11 +192,6 @@ class Mentorship(Aggregate):
             raise InvalidInput(f"{what} {on} is before the pairing began on {self.paired_on}")
         if self.ended_on is not None and on > self.ended_on:
             raise InvalidInput(f"{what} {on} is after the pairing ended on {self.ended_on}")
-
-    def check_meeting(self, on: date, minutes: int, today: date) -> None:
-        self.check_active()
-        self.check_date(on, today, "meeting date")
-        check_minutes(minutes)
 
     def check_reversal(self, on: date, today: date) -> None:
         self.check_active()
@@ -242,9 +208,7 @@ class Mentorship(Aggregate):
         if last is not None and on < last:
             raise InvalidInput(f"end date {on} is before the pairing's last activity on {last}")
 
-    def check_retraction(self, meeting: int, reason: str) -> None:
-        if not reason or not reason.strip():
-            raise InvalidInput("a retraction needs a reason")
+    def check_retraction(self, meeting: int) -> None:
         if not 1 <= meeting <= len(self.meetings):
             raise NotAllowed(
                 f"pairing {self.id} has no meeting {meeting} (it has {len(self.meetings)} recorded)"
@@ -252,25 +216,44 @@ class Mentorship(Aggregate):
         if self.meetings[meeting - 1].retracted:
             raise NotAllowed(f"meeting {meeting} of pairing {self.id} is already retracted")
 
+    def check_reopen(self) -> None:
+        if self.ended_on is None:
+            raise NotAllowed(f"pairing {self.id} is active; only an ended pairing can be reopened")
+
     # Commands.
 
     def meet(self, actor: str, on: date, minutes: int, note: str | None, today: date) -> int:
-        self.check_meeting(on, minutes, today)
         number = len(self.meetings) + 1
-        meeting = Meeting(number=number, on=on, minutes=minutes, note=note)
+        meeting = build(Meeting, number=number, on=on, minutes=minutes, note=note)
+        self.check_active()
+        self.check_date(on, today, "meeting date")
         self.trigger_event(self.Met, actor=actor, payload=meeting)
         return number
 
     def reverse_roles(self, actor: str, on: date, note: str | None, today: date) -> None:
+        reversal = build(RoleReversal, on=on, note=note)
         self.check_reversal(on, today)
-        self.trigger_event(self.RolesReversed, actor=actor, payload=RoleReversal(on=on, note=note))
+        self.trigger_event(self.RolesReversed, actor=actor, payload=reversal)
 
-    def end(self, actor: str, on: date, reason: EndReason, note: str | None, today: date) -> None:
+    def end(
+        self,
+        actor: str,
+        on: date,
+        reason: EndReason | str,
+        note: str | None,
+        today: date,
+        caused_by: str | None = None,
+    ) -> None:
+        ending = build(Ending, on=on, reason=reason, note=note, caused_by=caused_by)
         self.check_ending(on, today)
-        ending = Ending(on=on, reason=reason, note=note)
         self.trigger_event(self.Ended, actor=actor, payload=ending)
 
     def retract_meeting(self, actor: str, meeting: int, reason: str) -> None:
-        self.check_retraction(meeting, reason)
-        retraction = Retraction(meeting=meeting, reason=reason)
+        self.check_retraction(meeting)
+        retraction = build(Retraction, meeting=meeting, reason=reason)
         self.trigger_event(self.MeetingRetracted, actor=actor, payload=retraction)
+
+    def reopen(self, actor: str, reason: str) -> None:
+        reopening = build(Reopening, reason=reason)
+        self.check_reopen()
+        self.trigger_event(self.Reopened, actor=actor, payload=reopening)

@@ -1,4 +1,5 @@
-"""Retrying a command that lost a race with another writer.
+"""What every command of the application shares: a checked actor, the domain's
+errors, and a retry when it lost a race with another writer.
 
 Two writers that change the same aggregate at once both read version n and
 both try to store version n + 1; the event store accepts one and rejects the
@@ -14,7 +15,9 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from eventsourcing.persistence import IntegrityError
+from pydantic import ValidationError
 
+from domain import validation
 from domain.errors import ConcurrentUpdate
 
 P = ParamSpec("P")
@@ -22,14 +25,22 @@ R = TypeVar("R")
 MAX_ATTEMPTS = 12
 
 
-def retried(command: Callable[P, R]) -> Callable[P, R]:
-    """Re-runs a command that lost a race, reloading everything it reads."""
+def command(method: Callable[P, R]) -> Callable[P, R]:
+    """An application command `method(self, actor, ...)`.
 
-    @functools.wraps(command)
+    Checks the actor, turns a payload's `ValidationError` into `InvalidInput`,
+    and re-runs the command when it lost a race, reloading everything it reads.
+    """
+
+    @functools.wraps(method)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        actor = kwargs["actor"] if "actor" in kwargs else args[1]
+        validation.actor(str(actor))
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                return command(*args, **kwargs)
+                return method(*args, **kwargs)
+            except ValidationError as error:
+                raise validation.invalid_input(error, None) from None
             # Only a version conflict is a lost race; a locked or unreachable
             # store has already waited its own timeout and is reported at once.
             except IntegrityError:

@@ -11,11 +11,11 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date
 from typing import TypeVar
 
+from domain.vocabulary import DIRECTIONS, EndReason
 from projections.rows import PairingRow
 
-DIRECTIONS: tuple[str, ...] = ("traditional", "reverse", "peer")
 SURVIVAL_HORIZONS: tuple[int, ...] = (30, 90, 180, 365)
-COMPLETED = "completed"
+__all__ = ["DIRECTIONS"]
 
 Row = TypeVar("Row")
 Key = TypeVar("Key", bound=Hashable)
@@ -30,7 +30,7 @@ def duration_days(row: PairingRow, as_of: date) -> int:
 
 def is_dropout(row: PairingRow) -> bool:
     """An ending for any reason but completion is a dropout."""
-    return row.ended_on is not None and row.end_reason != COMPLETED
+    return row.ended_on is not None and row.end_reason != EndReason.COMPLETED
 
 
 def kaplan_meier(durations: Iterable[tuple[int, bool]]) -> SurvivalCurve:

@@ -15,12 +15,10 @@ from typing import Any
 
 import orjson
 
+from domain.vocabulary import Topic
 from projections.db import Cursor
 
-PERSON = "domain.person:Person."
-PROGRAM = "domain.program:Program."
-MENTORSHIP = "domain.mentorship:Mentorship."
-MET = MENTORSHIP + "Met"
+MET = Topic.MET
 
 
 @dataclass
@@ -221,20 +219,32 @@ def _ended(b: Batch, p: dict[str, Any], _: dict[str, Any], pairing: str) -> None
     b.endings.append((p["on"], p["reason"], pairing))
 
 
+def _reopened(b: Batch, p: dict[str, Any], _: dict[str, Any], pairing: str) -> None:
+    # Applied in log order with the endings: the pairing is as if never ended.
+    b.endings.append((None, None, pairing))
+
+
+def _no_view(b: Batch, p: dict[str, Any], _: dict[str, Any], aggregate: str) -> None:
+    """Known events that no view needs (the pairing events cover them)."""
+
+
 def _retracted(b: Batch, p: dict[str, Any], _: dict[str, Any], pairing: str) -> None:
     b.retractions.append((pairing, p["meeting"]))
 
 
 _HANDLERS: dict[str, Handler] = {
-    PERSON + "Registered": _registered,
-    PERSON + "ProfileUpdated": _profile,
-    PERSON + "LeftOrganisation": _left,
-    PROGRAM + "Launched": _launched,
-    PROGRAM + "Closed": _closed,
-    MENTORSHIP + "Paired": _paired,
-    MENTORSHIP + "RolesReversed": _reversed,
-    MENTORSHIP + "Ended": _ended,
-    MENTORSHIP + "MeetingRetracted": _retracted,
+    Topic.PERSON_REGISTERED: _registered,
+    Topic.PERSON_PROFILE_UPDATED: _profile,
+    Topic.PERSON_LEFT: _left,
+    Topic.PERSON_PAIRING_JOINED: _no_view,
+    Topic.PERSON_PAIRING_RESUMED: _no_view,
+    Topic.PROGRAM_LAUNCHED: _launched,
+    Topic.PROGRAM_CLOSED: _closed,
+    Topic.PAIRED: _paired,
+    Topic.ROLES_REVERSED: _reversed,
+    Topic.ENDED: _ended,
+    Topic.MEETING_RETRACTED: _retracted,
+    Topic.REOPENED: _reopened,
 }
 
 

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
 
+from domain.vocabulary import direction_after
 from projections.db import Cursor
 from projections.rows import MeetingRow, PairingRow, PersonRow
 from projections.schema import PROJECTION
@@ -102,8 +103,6 @@ def meeting_rows(cursor: Cursor, as_of: date) -> list[MeetingRow]:
     result = []
     for seq, pairing_id, on, minutes, direction in rows:
         # A reversal takes effect from its own date.
-        flips = bisect_right(reversals.get(seq, []), on)
-        if flips % 2 and direction != "peer":
-            direction = "reverse" if direction == "traditional" else "traditional"
+        direction = direction_after(direction, bisect_right(reversals.get(seq, []), on))
         result.append(MeetingRow(uuid_text(pairing_id), date.fromisoformat(on), minutes, direction))
     return result

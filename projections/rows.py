@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from domain.vocabulary import direction_after
+
 
 class PairingRow(NamedTuple):
     """A named tuple rather than a frozen dataclass: reports build tens of
@@ -33,9 +35,7 @@ class PairingRow(NamedTuple):
 
     @property
     def current_direction(self) -> str:
-        if self.reversals % 2 == 0 or self.direction == "peer":
-            return self.direction
-        return "reverse" if self.direction == "traditional" else "traditional"
+        return direction_after(self.direction, self.reversals)
 
 
 @dataclass(frozen=True)

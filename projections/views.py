@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder
 
 from domain.errors import AmbiguousReference, InvalidInput, NotFound
+from domain.vocabulary import Status, direction_after
 from projections import engagement, retention
 from projections.queries import meeting_rows, pairing_rows, person_rows, uuid_text
 from projections.runner import CatchUp, Progress, ViewRunner
@@ -32,15 +33,14 @@ def _current(row: tuple[Any, ...]) -> dict[str, Any]:
     hex_id, program, mentor, mentee, direction, reversals = row[:6]
     if reversals % 2:
         mentor, mentee = mentee, mentor
-        if direction != "peer":
-            direction = "reverse" if direction == "traditional" else "traditional"
+    direction = direction_after(direction, reversals)
     return {
         "id": uuid_text(hex_id),
         "program": program,
         "mentor": mentor,
         "mentee": mentee,
         "direction": direction,
-        "status": "active" if row[7] is None else "ended",
+        "status": Status.ACTIVE if row[7] is None else Status.ENDED,
         "paired_on": row[6],
         "ended_on": row[7],
         "end_reason": row[8],
@@ -79,9 +79,9 @@ class LedgerViews:
         if person is not None:
             clauses.append("(p.mentor = ? OR p.mentee = ?)")
             params += [person, person]
-        if status == "active":
+        if status == Status.ACTIVE:
             clauses.append("p.ended_on IS NULL")
-        elif status == "ended":
+        elif status == Status.ENDED:
             clauses.append("p.ended_on IS NOT NULL")
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         with self.db.transaction(commit=False) as cursor:
@@ -183,10 +183,10 @@ class LedgerViews:
     # The domain's ActivePairings port.
 
     def active_pairings_of(self, employee_id: str) -> list[UUID]:
-        return [UUID(row["id"]) for row in self.pairings(person=employee_id, status="active")]
+        return [UUID(row["id"]) for row in self.pairings(person=employee_id, status=Status.ACTIVE)]
 
     def active_pairings_in(self, program: str) -> list[UUID]:
-        return [UUID(row["id"]) for row in self.pairings(program=program, status="active")]
+        return [UUID(row["id"]) for row in self.pairings(program=program, status=Status.ACTIVE)]
 
     # Reports, as of a date.
 

@@ -19,7 +19,8 @@ ledger opens, which keeps the suite fast:
               P2 E2 mentors E3, peer, paired 2026-03-02, met 2026-03-16 (30)
               P3 E3 mentors E4, reverse, paired 2026-04-01, never met
 
-`people` stops after the program launch (5 events); `populated` has 12 events.
+`people` stops after the program launch (5 events); `populated` has 18 events
+(each pairing is recorded on the pairing and on both people: 3 events).
 """
 
 from __future__ import annotations
@@ -50,8 +51,6 @@ from click.testing import CliRunner, Result
 from cli.context import LedgerContext
 from cli.main import cli
 from domain.application import MentorshipLedger
-from domain.person import Registration
-from domain.program import Launch
 
 
 @pytest.fixture
@@ -127,18 +126,17 @@ def _register(ledger: MentorshipLedger) -> None:
     for employee_id, (name, level, joined_on, department) in PEOPLE.items():
         ledger.register_person(
             SETUP_ACTOR,
-            Registration(
+
                 employee_id=employee_id,
                 name=name,
                 email=f"{employee_id.lower()}@example.com",
                 level=level,
                 department=department,
                 joined_on=joined_on,
-            ),
         )
     ledger.launch_program(
         SETUP_ACTOR,
-        Launch(slug=PROGRAM, name="Spring 2026", cadence_days=30, on=date(2026, 1, 5)),
+        slug=PROGRAM, name="Spring 2026", cadence_days=30, on=date(2026, 1, 5),
     )
 
 
@@ -194,7 +192,7 @@ def people(ledger: MentorshipLedger) -> MentorshipLedger:
 
 @pytest.fixture
 def populated(populated_template: Template, ledger: MentorshipLedger) -> World:
-    """Three active pairings, one per direction, and four meetings: 12 events in all."""
-    assert ledger.recorder.max_notification_id() == 12
+    """Three active pairings, one per direction, and four meetings: 18 events in all."""
+    assert ledger.recorder.max_notification_id() == 18
     assert populated_template.world is not None
     return populated_template.world

@@ -177,7 +177,7 @@ def test_history_json_gives_utc_times_actors_and_full_details(populated: World, 
         },
         {"number": 1, "on": "2026-03-16", "minutes": 30, "note": None},
         {"on": "2026-04-01", "note": "swap"},
-        {"on": "2026-11-22", "reason": "completed", "note": "done"},
+        {"on": "2026-11-22", "reason": "completed", "note": "done", "caused_by": None},
     ]
     times = [e["recorded_at"] for e in events]
     assert all(t.endswith("+00:00") for t in times)

@@ -94,7 +94,7 @@ CASES: dict[str, tuple[list[tuple[str, ...]], tuple[str, ...], str]] = {
         "Error: pairing {p3} has no meeting 1 (it has 0 recorded)",
     ),
     "retract without a reason": (
-        [], ("retract", "{p1}", "1", "--reason", "  "), "Error: reason must not be empty"
+        [], ("retract", "{p1}", "1", "--reason", "  "), "Error: retraction reason must not be empty"
     ),
     "duplicate person": (
         [], ("person", "add", "E1", "--name", "Ada Again"), "Error: person E1 is already registered"
@@ -211,11 +211,14 @@ CASES: dict[str, tuple[list[tuple[str, ...]], tuple[str, ...], str]] = {
     "empty minutes": ([], ("meet", "{p1}", "--minutes", ""), f"{WHOLE_MINUTES} ''"),
     "unknown end reason": (
         [], ("end", "{p1}", "--reason", "bored"),
-        f"Error: unknown end reason 'bored': expected one of {CHOICES_END}",
+        "Error: Invalid value for '--reason': 'bored' is not one of 'completed', "
+        "'mentor_withdrew', 'mentee_withdrew', 'left_organisation', 'mismatch', "
+        "'program_closed', 'other'.",
     ),
     "unknown direction for pair": (
         [], (*PAIR, "--mentor", "E1", "--mentee", "E4", "--direction", "sideways"),
-        "Error: unknown direction 'sideways': expected one of traditional, reverse, peer",
+        "Error: Invalid value for '--direction': 'sideways' is not one of 'traditional', "
+        "'reverse', 'peer'.",
     ),
     "unknown direction for list": (
         [], ("list", "--direction", "sideways"),
@@ -236,12 +239,12 @@ CASES: dict[str, tuple[list[tuple[str, ...]], tuple[str, ...], str]] = {
     ),
     "non-numeric level": (
         [], ("person", "update", "E1", "--level", "senior"),
-        "Error: Invalid value for '--level': 'senior' is not a valid integer.",
+        "Error: level must be a whole number from 0 to 99, not 'senior'",
     ),
     "blank name": ([], ("person", "add", "E9", "--name", " "), "Error: name must not be empty"),
     "blank actor": (
         [], ("--actor", " ", "meet", "{p1}", "--minutes", "30"),
-        "Error: actor must not be empty (use --actor or $MENTORSHIP_ACTOR)",
+        "Error: actor must not be empty",
     ),
     "at-risk and monthly together": (
         [], ("engagement", "--at-risk", "--monthly"),
@@ -252,7 +255,12 @@ CASES: dict[str, tuple[list[tuple[str, ...]], tuple[str, ...], str]] = {
         [], (*PAIR, "--mentor", "E1"), "Error: Missing option '--mentee'."
     ),
     "missing minutes": ([], ("meet", "{p1}"), "Error: Missing option '--minutes'."),
-    "missing end reason": ([], ("end", "{p1}"), "Error: Missing option '--reason'."),
+    "missing end reason": (
+        [],
+        ("end", "{p1}"),
+        "Error: Missing option '--reason'. Choose from: completed, mentor_withdrew, "
+        "mentee_withdrew, left_organisation, mismatch, program_closed, other",
+    ),
     "missing name": ([], ("person", "add", "E9"), "Error: Missing option '--name'."),
     "missing argument": ([], ("show",), "Error: Missing argument 'PAIRING'."),
     "missing meeting number": (
@@ -260,7 +268,7 @@ CASES: dict[str, tuple[list[tuple[str, ...]], tuple[str, ...], str]] = {
     ),
     "non-numeric meeting number": (
         [], ("retract", "{p1}", "first", "--reason", "x"),
-        "Error: Invalid value for 'MEETING_NUMBER': 'first' is not a valid integer.",
+        "Error: meeting number must be a whole number from 1 to 999999999, not 'first'",
     ),
     "unknown command": ([], ("bogus",), "Error: No such command 'bogus'."),
     "unknown option": ([], ("list", "--bogus"), "Error: No such option '--bogus'."),

@@ -38,7 +38,7 @@ RefusedFn = Any
         ),
         (
             ("person", "leave", "E1", "--on", "2026-06-01", "--reason", " "),
-            "Error: reason must not be empty",
+            "Error: leaving reason must not be empty",
         ),
     ],
     ids=[

@@ -36,7 +36,7 @@ def test_pair_prints_only_the_new_pairings_id(people: object, ok: RunFn, written
     expected = str(pairing_id("spring-2026", "E1", "E2", 1))
     assert result.stdout == f"{expected}\n"
     assert result.stderr == ""
-    assert written() == before + 1
+    assert written() == before + 3  # the pairing, and the pairing on each person
     assert _listed(ok)[expected] == {
         "id": expected,
         "program": "spring-2026",

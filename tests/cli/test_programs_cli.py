@@ -123,10 +123,10 @@ def test_program_launch_refuses_bad_values(refused: RefusedFn) -> None:
         "Error: invalid program id 'Spring_2026': use lower-case letters, digits and '-'"
     )
     assert refused("program", "launch", "s-2026", "--name", "S", "--cadence", "0") == (
-        "Error: cadence must be a whole number of days from 1 to 365, not 0"
+        "Error: cadence must be a whole number from 1 to 365, not 0"
     )
     assert refused("program", "launch", "s-2026", "--name", "S", "--cadence", "366") == (
-        "Error: cadence must be a whole number of days from 1 to 365, not 366"
+        "Error: cadence must be a whole number from 1 to 365, not 366"
     )
     assert refused("program", "launch", "s-2026", "--name", "S", "--on", "2026-11-23") == (
         "Error: launch date 2026-11-23 is in the future (today is 2026-11-22)"

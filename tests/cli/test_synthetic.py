@@ -85,6 +85,7 @@ def test_the_summary_counts_exactly_what_was_written(demo: Demo) -> None:
         "Person.LeftOrganisation": s.departures,
         "Program.Launched": s.programs,
         "Mentorship.Paired": s.pairings,
+        "Person.PairingJoined": 2 * s.pairings,  # recorded on the mentor and the mentee
         "Mentorship.Met": s.meetings,
         "Mentorship.RolesReversed": s.reversals,
         "Mentorship.MeetingRetracted": s.retractions,

@@ -19,8 +19,6 @@ import pytest
 
 from domain.application import MentorshipLedger
 from domain.mentorship import Direction, Mentorship
-from domain.person import Registration
-from domain.program import Launch
 
 TODAY = date(2026, 11, 22)
 ACTOR = "hr.admin"
@@ -93,16 +91,15 @@ def ledger(empty_ledger: MentorshipLedger) -> MentorshipLedger:
     for employee_id, (name, level, joined_on) in PEOPLE.items():
         empty_ledger.register_person(
             ACTOR,
-            Registration(
+
                 employee_id=employee_id,
                 name=name,
                 email=f"{employee_id}@example.com",
                 level=level,
                 joined_on=joined_on,
-            ),
         )
     empty_ledger.launch_program(
-        ACTOR, Launch(slug=PROGRAM, name="Spring 2026", cadence_days=14, on=PROGRAM_LAUNCHED_ON)
+        ACTOR, slug=PROGRAM, name="Spring 2026", cadence_days=14, on=PROGRAM_LAUNCHED_ON
     )
     return empty_ledger
 

@@ -15,7 +15,6 @@ from domain.mentorship import (
     Direction,
     EndReason,
     MeetingRecord,
-    check_minutes,
 )
 
 ACTOR = "hr.admin"
@@ -46,18 +45,10 @@ def test_meetings_are_numbered_1_2_3_in_the_order_they_are_recorded(ledger, pair
 
 
 @pytest.mark.parametrize("minutes", [0, 1441, -5, True, 2.5, "30", None])
-def test_minutes_must_be_a_whole_number_from_1_to_1440(minutes: object) -> None:
-    with pytest.raises(
-        InvalidInput, match=f"^minutes must be a whole number from 1 to 1440, not {minutes}$"
-    ):
-        check_minutes(minutes)
-
-
-@pytest.mark.parametrize("minutes", [0, 1441, -5, True, 2.5])
 def test_a_meeting_with_bad_minutes_is_refused(ledger, pair, refused, minutes) -> None:
     pairing = pair()
 
-    with refused(InvalidInput, f"minutes must be a whole number from 1 to 1440, not {minutes}"):
+    with refused(InvalidInput, f"minutes must be a whole number from 1 to 1440, not {minutes!r}"):
         ledger.log_meeting(ACTOR, pairing.id, date(2026, 3, 1), minutes)
 
     assert ledger.get_pairing(pairing.id).meetings == []
@@ -67,7 +58,6 @@ def test_a_meeting_with_bad_minutes_is_refused(ledger, pair, refused, minutes) -
 def test_minutes_boundaries_1_and_1440_are_accepted(ledger, pair, minutes: int) -> None:
     pairing = pair()
 
-    assert check_minutes(minutes) == minutes
     assert ledger.log_meeting(ACTOR, pairing.id, date(2026, 3, 1), minutes) == 1
     assert ledger.get_pairing(pairing.id).meetings[0].minutes == minutes
 

@@ -9,8 +9,6 @@ import pytest
 
 from domain.application import MentorshipLedger
 from domain.errors import NotAllowed
-from domain.person import Registration
-from domain.program import Launch
 
 TODAY = date(2026, 11, 22)
 
@@ -21,9 +19,9 @@ def _ledger(store: str) -> MentorshipLedger:
 
 def _seed(store: str) -> tuple[MentorshipLedger, str]:
     ledger = _ledger(store)
-    ledger.register_person("hr", Registration(employee_id="E1", name="Ada", level=5))
-    ledger.register_person("hr", Registration(employee_id="E2", name="Grace", level=2))
-    ledger.launch_program("hr", Launch(slug="rev", name="Reverse", on=date(2026, 1, 1)))
+    ledger.register_person("hr", employee_id="E1", name="Ada", level=5)
+    ledger.register_person("hr", employee_id="E2", name="Grace", level=2)
+    ledger.launch_program("hr", slug="rev", name="Reverse", on=date(2026, 1, 1))
     pairing = ledger.pair("hr", "rev", "E2", "E1", date(2026, 2, 1))
     return ledger, str(pairing.id)
 

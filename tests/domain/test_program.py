@@ -10,7 +10,7 @@ import pytest
 from domain.application import MentorshipLedger
 from domain.errors import AlreadyExists, InvalidInput, NotAllowed, NotFound
 from domain.mentorship import EndReason
-from domain.program import Closure, Launch, Program, check_cadence, program_id
+from domain.program import Program, program_id
 
 ACTOR = "hr.admin"
 PROGRAM = "spring-2026"
@@ -20,7 +20,7 @@ def test_launching_a_program_records_one_event_under_an_id_derived_from_the_slug
     empty_ledger: MentorshipLedger,
 ) -> None:
     program = empty_ledger.launch_program(
-        "l.d.team", Launch(slug="reverse-2026", name="Reverse mentoring", on=date(2026, 2, 1))
+        "l.d.team", slug="reverse-2026", name="Reverse mentoring", on=date(2026, 2, 1)
     )
 
     assert program.id == uuid5(UUID("0b6d1f8e-8a0c-4f57-b7a4-4c2e61d5e702"), "reverse-2026")
@@ -40,7 +40,7 @@ def test_launching_a_program_records_one_event_under_an_id_derived_from_the_slug
 
 def test_launching_an_existing_program_id_is_refused(ledger, refused) -> None:
     with refused(AlreadyExists, "program spring-2026 already exists"):
-        ledger.launch_program(ACTOR, Launch(slug=PROGRAM, name="Again", on=date(2026, 2, 1)))
+        ledger.launch_program(ACTOR, slug=PROGRAM, name="Again", on=date(2026, 2, 1))
 
     program = ledger.get_program(PROGRAM)
     assert (program.version, program.name) == (1, "Spring 2026")
@@ -48,36 +48,38 @@ def test_launching_an_existing_program_id_is_refused(ledger, refused) -> None:
 
 def test_a_launch_date_in_the_future_is_refused(ledger, refused) -> None:
     with refused(InvalidInput, "launch date 2026-11-23 is in the future (today is 2026-11-22)"):
-        ledger.launch_program(ACTOR, Launch(slug="winter", name="Winter", on=date(2026, 11, 23)))
+        ledger.launch_program(ACTOR, slug="winter", name="Winter", on=date(2026, 11, 23))
 
 
 def test_a_blank_program_name_is_refused(ledger, refused) -> None:
     with refused(InvalidInput, "program name must not be empty"):
-        ledger.launch_program(ACTOR, Launch(slug="winter", name="   ", on=date(2026, 11, 1)))
+        ledger.launch_program(ACTOR, slug="winter", name="   ", on=date(2026, 11, 1))
 
 
 @pytest.mark.parametrize("cadence", [0, 366, -7])
-def test_a_cadence_outside_1_to_365_days_is_invalid(cadence: int) -> None:
-    with pytest.raises(
-        InvalidInput, match=f"cadence must be a whole number of days from 1 to 365, not {cadence}$"
-    ):
-        check_cadence(cadence)
+def test_a_cadence_outside_1_to_365_days_is_refused(ledger, refused, cadence: int) -> None:
+    with refused(InvalidInput, f"cadence must be a whole number from 1 to 365, not {cadence}"):
+        ledger.launch_program(ACTOR, "winter", "Winter", date(2026, 11, 1), cadence)
+
+    assert program_id("winter") not in ledger.repository
 
 
 @pytest.mark.parametrize("cadence", [1, 365])
-def test_cadence_boundaries_are_accepted(cadence: int) -> None:
-    check_cadence(cadence)
+def test_cadence_boundaries_are_accepted(ledger, cadence: int) -> None:
+    ledger.launch_program(ACTOR, "winter", "Winter", date(2026, 11, 1), cadence)
+
+    assert ledger.get_program("winter").cadence_days == cadence
 
 
 def test_an_unknown_program_is_not_found(ledger, refused) -> None:
     with refused(NotFound, "unknown program 'autumn-2026'"):
         ledger.get_program("autumn-2026")
     with refused(NotFound, "unknown program 'autumn-2026'"):
-        ledger.close_program(ACTOR, "autumn-2026", Closure(on=date(2026, 6, 30)))
+        ledger.close_program(ACTOR, "autumn-2026", on=date(2026, 6, 30))
 
 
 def test_closing_a_program_without_pairings_records_the_closure(ledger) -> None:
-    ended = ledger.close_program(ACTOR, PROGRAM, Closure(on=date(2026, 6, 30)))
+    ended = ledger.close_program(ACTOR, PROGRAM, on=date(2026, 6, 30))
 
     assert ended == []
     program = ledger.get_program(PROGRAM)
@@ -87,7 +89,7 @@ def test_closing_a_program_without_pairings_records_the_closure(ledger) -> None:
 def test_closing_a_program_ends_its_active_pairings_with_reason_program_closed(
     ledger, pair
 ) -> None:
-    ledger.launch_program(ACTOR, Launch(slug="buddies", name="Buddies", on=date(2026, 1, 5)))
+    ledger.launch_program(ACTOR, slug="buddies", name="Buddies", on=date(2026, 1, 5))
     alice_bob = pair("alice", "bob")
     bob_carol = pair("bob", "carol")
     done = pair("carol", "alice")
@@ -95,7 +97,7 @@ def test_closing_a_program_ends_its_active_pairings_with_reason_program_closed(
     elsewhere = pair("alice", "bob", program="buddies")
     before = ledger.recorder.max_notification_id()
 
-    ended = ledger.close_program("l.d.team", PROGRAM, Closure(on=date(2026, 6, 30)))
+    ended = ledger.close_program("l.d.team", PROGRAM, on=date(2026, 6, 30))
 
     assert ended == [alice_bob.id, bob_carol.id]
     assert ledger.recorder.max_notification_id() == before + 3  # program + two pairings
@@ -121,7 +123,7 @@ def test_closing_is_refused_as_a_whole_when_one_pairing_cannot_end_that_day(
     with refused(
         InvalidInput, "end date 2026-06-30 is before the pairing's last activity on 2026-07-01"
     ):
-        ledger.close_program(ACTOR, PROGRAM, Closure(on=date(2026, 6, 30)))
+        ledger.close_program(ACTOR, PROGRAM, on=date(2026, 6, 30))
 
     assert ledger.get_program(PROGRAM).closed_on is None
     assert ledger.get_pairing(alice_bob.id).is_active
@@ -129,10 +131,10 @@ def test_closing_is_refused_as_a_whole_when_one_pairing_cannot_end_that_day(
 
 
 def test_closing_a_program_twice_is_refused(ledger, refused) -> None:
-    ledger.close_program(ACTOR, PROGRAM, Closure(on=date(2026, 6, 30)))
+    ledger.close_program(ACTOR, PROGRAM, on=date(2026, 6, 30))
 
     with refused(NotAllowed, "program spring-2026 was closed on 2026-06-30"):
-        ledger.close_program(ACTOR, PROGRAM, Closure(on=date(2026, 7, 31)))
+        ledger.close_program(ACTOR, PROGRAM, on=date(2026, 7, 31))
 
     assert ledger.get_program(PROGRAM).version == 2
 
@@ -142,18 +144,18 @@ def test_a_closing_date_before_the_launch_is_refused(ledger, refused) -> None:
         InvalidInput,
         "closing date 2026-01-04 is before program spring-2026 was launched on 2026-01-05",
     ):
-        ledger.close_program(ACTOR, PROGRAM, Closure(on=date(2026, 1, 4)))
+        ledger.close_program(ACTOR, PROGRAM, on=date(2026, 1, 4))
 
     assert ledger.get_program(PROGRAM).version == 1
 
 
 def test_a_closing_date_in_the_future_is_refused(ledger, refused) -> None:
     with refused(InvalidInput, "closing date 2026-11-23 is in the future (today is 2026-11-22)"):
-        ledger.close_program(ACTOR, PROGRAM, Closure(on=date(2026, 11, 23)))
+        ledger.close_program(ACTOR, PROGRAM, on=date(2026, 11, 23))
 
 
 def test_a_closed_program_accepts_no_new_pairings(ledger, refused) -> None:
-    ledger.close_program(ACTOR, PROGRAM, Closure(on=date(2026, 6, 30)))
+    ledger.close_program(ACTOR, PROGRAM, on=date(2026, 6, 30))
 
     with refused(NotAllowed, "program spring-2026 was closed on 2026-06-30"):
         ledger.pair(ACTOR, PROGRAM, "alice", "bob", date(2026, 6, 1))
@@ -162,7 +164,7 @@ def test_a_closed_program_accepts_no_new_pairings(ledger, refused) -> None:
 def test_a_closed_program_accepts_no_meetings_even_on_a_pairing_still_open(ledger, refused) -> None:
     # Paired behind the fake port's back, so closing does not end it.
     untracked = ledger.pair(ACTOR, PROGRAM, "alice", "bob", date(2026, 2, 2))
-    ledger.close_program(ACTOR, PROGRAM, Closure(on=date(2026, 6, 30)))
+    ledger.close_program(ACTOR, PROGRAM, on=date(2026, 6, 30))
     assert ledger.get_pairing(untracked.id).is_active
 
     with refused(NotAllowed, "program spring-2026 was closed on 2026-06-30"):
@@ -173,7 +175,7 @@ def test_a_closed_program_accepts_no_meetings_even_on_a_pairing_still_open(ledge
 
 def test_meetings_on_a_pairing_ended_by_closing_are_refused(ledger, pair, refused) -> None:
     alice_bob = pair("alice", "bob")
-    ledger.close_program(ACTOR, PROGRAM, Closure(on=date(2026, 6, 30)))
+    ledger.close_program(ACTOR, PROGRAM, on=date(2026, 6, 30))
 
     with refused(NotAllowed, "ended on 2026-06-30 (program_closed); it cannot change"):
         ledger.log_meeting(ACTOR, alice_bob.id, date(2026, 6, 1), 30)

@@ -27,8 +27,6 @@ from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 
 from domain.application import MentorshipLedger
 from domain.mentorship import Direction, EndReason
-from domain.person import Departure, ProfileChange, Registration
-from domain.program import Closure, Launch
 from projections.runner import CatchUp, Progress
 from projections.schema import VIEW_TABLES
 from projections.source import open_recorder
@@ -76,22 +74,17 @@ class Ledger:
     def person(
         self, employee_id: str, level: int | None = None, joined_on: date | None = JOINED
     ) -> None:
-        registration = Registration(
-            employee_id=employee_id,
-            name=employee_id.title(),
-            level=level,
-            joined_on=joined_on,
+        self.app.register_person(
+            ACTOR, employee_id, employee_id.title(), level=level, joined_on=joined_on
         )
-        self.app.register_person(ACTOR, registration)
         self._done()
 
     def update(self, employee_id: str, **changes: Any) -> None:
-        self.app.update_profile(ACTOR, employee_id, ProfileChange(**changes))
+        self.app.update_profile(ACTOR, employee_id, **changes)
         self._done()
 
     def program(self, slug: str, cadence_days: int = 30, on: date = LAUNCHED) -> None:
-        launch = Launch(slug=slug, name=slug.title(), cadence_days=cadence_days, on=on)
-        self.app.launch_program(ACTOR, launch)
+        self.app.launch_program(ACTOR, slug, slug.title(), on, cadence_days)
         self._done()
 
     def pair(
@@ -124,12 +117,12 @@ class Ledger:
         self._done()
 
     def leave(self, employee_id: str, on: date) -> list[UUID]:
-        ended = self.app.record_leaving(ACTOR, employee_id, Departure(on=on, reason="moved on"))
+        ended = self.app.record_leaving(ACTOR, employee_id, on=on, reason="moved on")
         self._done()
         return ended
 
     def close_program(self, slug: str, on: date) -> list[UUID]:
-        ended = self.app.close_program(ACTOR, slug, Closure(on=on))
+        ended = self.app.close_program(ACTOR, slug, on=on)
         self._done()
         return ended
 

@@ -23,8 +23,8 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from domain.application import MentorshipLedger
 from domain.mentorship import EndReason, Mentorship, Pairing, derive_direction
-from domain.person import Person, Registration
-from domain.program import Launch, Program
+from domain.person import Person
+from domain.program import Program
 from projections.projector import Batch
 from projections.source import open_recorder
 from projections.views import LedgerViews
@@ -229,11 +229,11 @@ def big_history(app: MentorshipLedger) -> int:
     people = [
         Person.register(
             "loader",
-            Registration(employee_id=f"p{i:03d}", name=f"Person {i}", level=i % 7, joined_on=start),
+            employee_id=f"p{i:03d}", name=f"Person {i}", level=i % 7, joined_on=start,
         )
         for i in range(BIG_PEOPLE)
     ]
-    program = Program.launch("loader", Launch(slug="big", name="Big", cadence_days=21, on=start))
+    program = Program.launch("loader", slug="big", name="Big", cadence_days=21, on=start)
     app.save(*people, program)
     pairings = []
     for k in range(BIG_PAIRINGS):
