@@ -143,7 +143,7 @@ def test_two_concurrent_pairings_of_the_same_two_people_make_exactly_one(
     assert results[0] == f"paired {first}"
     assert results[1].startswith("refused NotAllowed ")
     assert results[1].endswith(f"already have an active pairing in {PROGRAM}: {first}")
-    assert ledger.recorder.max_notification_id() == before + 3  # one pairing: on the pairing and on both people
+    assert ledger.recorder.max_notification_id() == before + 3  # pairing + both people
     assert ledger.get_pairing(first).is_active
     assert pairing_id(PROGRAM, "alice", "bob", 2) not in ledger.repository
 
