@@ -91,12 +91,11 @@ def ledger(empty_ledger: MentorshipLedger) -> MentorshipLedger:
     for employee_id, (name, level, joined_on) in PEOPLE.items():
         empty_ledger.register_person(
             ACTOR,
-
-                employee_id=employee_id,
-                name=name,
-                email=f"{employee_id}@example.com",
-                level=level,
-                joined_on=joined_on,
+            employee_id=employee_id,
+            name=name,
+            email=f"{employee_id}@example.com",
+            level=level,
+            joined_on=joined_on,
         )
     empty_ledger.launch_program(
         ACTOR, slug=PROGRAM, name="Spring 2026", cadence_days=14, on=PROGRAM_LAUNCHED_ON

@@ -308,9 +308,7 @@ def test_an_ending_accepts_the_known_reasons_only() -> None:
 
 def test_a_pairing_accepts_the_known_directions_only() -> None:
     with pytest.raises(InvalidInput) as caught:
-        build(
-            Pairing, program=PROGRAM, mentor="alice", mentee="bob", direction="sideways", on=ON
-        )
+        build(Pairing, program=PROGRAM, mentor="alice", mentee="bob", direction="sideways", on=ON)
     assert str(caught.value) == (
         "unknown direction 'sideways': expected one of traditional, reverse, peer"
     )

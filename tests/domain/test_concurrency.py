@@ -184,3 +184,69 @@ def test_a_command_that_keeps_losing_gives_up_with_concurrent_update(
         ledger.log_meeting(ACTOR, pairing.id, date(2026, 3, 1), 30)
 
     assert attempts == list(range(1, 13))
+
+
+LEAVE_OR_PAIR = """
+role, trials = sys.argv[4], int(sys.argv[5])
+for trial in range(trials):
+    (sync / f"ready-{index}-{trial}").touch()
+    while not (sync / f"go-{trial}").exists():
+        time.sleep(0.0005)
+    person = f"n{trial}"
+    try:
+        if role == "leave":
+            ended = app.record_leaving("worker", person, date(2026, 6, 30))
+            print(trial, "left", len(ended))
+        else:
+            app.pair("worker", "spring-2026", "alice", person, date(2026, 2, 2))
+            print(trial, "paired")
+    except LedgerError as error:
+        print(trial, "refused", type(error).__name__)
+"""
+
+
+def test_leaving_racing_pairing_never_leaves_an_active_pairing_for_someone_who_left(
+    ledger: MentorshipLedger, store_path: str, tmp_path: Path
+) -> None:
+    trials = 30
+    for trial in range(trials):
+        ledger.register_person(ACTOR, f"n{trial}", f"Newcomer {trial}", level=1)
+    sync = tmp_path / "sync"
+    sync.mkdir()
+    code = textwrap.dedent(PRELUDE) + textwrap.dedent(LEAVE_OR_PAIR)
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, store_path, str(sync), str(index), role, str(trials)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for index, role in enumerate(["leave", "pair"])
+    ]
+    (sync / "go").touch()
+    deadline = time.monotonic() + 120
+    for trial in range(trials):  # release both workers into each trial together
+        while len(list(sync.glob(f"ready-*-{trial}"))) < 2:
+            assert time.monotonic() < deadline, "workers stalled"
+            assert all(w.poll() is None for w in workers), [w.communicate() for w in workers]
+            time.sleep(0.001)
+        (sync / f"go-{trial}").touch()
+    outputs = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err
+        outputs.append(out)
+
+    lines = [line.split() for out in outputs for line in out.splitlines()]
+    assert len(lines) == 2 * trials
+    assert sorted(line[1] for line in lines if line[1] in ("left",)) == ["left"] * trials
+    for trial in range(trials):
+        person = ledger.get_person(f"n{trial}")
+        assert person.has_left
+        for pairing_id_ in person.pairings:
+            pairing = ledger.get_pairing(pairing_id_)
+            # Either the pairing was refused, or the departure found and ended it.
+            assert (pairing.ended_on, pairing.end_reason) == (
+                date(2026, 6, 30),
+                "left_organisation",
+            )

@@ -94,15 +94,16 @@ def test_updating_a_profile_changes_only_the_fields_given(ledger) -> None:
 
 def test_an_empty_profile_change_is_refused(ledger, refused) -> None:
     with refused(InvalidInput, "nothing to update: give at least one field to change"):
-        ledger.update_profile(ACTOR, "bob", )
+        ledger.update_profile(
+            ACTOR,
+            "bob",
+        )
 
     assert ledger.get_person("bob").version == 1
 
 
 def test_leaving_without_pairings_records_the_departure(ledger) -> None:
-    ended = ledger.record_leaving(
-        ACTOR, "carol", on=date(2026, 6, 30), reason="moved abroad"
-    )
+    ended = ledger.record_leaving(ACTOR, "carol", on=date(2026, 6, 30), reason="moved abroad")
 
     assert ended == []
     carol = ledger.get_person("carol")
