@@ -54,3 +54,74 @@ def one_error_line(result: Result) -> str:
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("Error: "), lines[0]
     return lines[0]
+
+
+# --- Bad-input tables on both backends (tests/cli/test_bad_inputs_*.py) ---
+
+POPULATED_EVENTS = 12
+"""Events in the populated world (see tests/cli/conftest.py)."""
+
+LONG_TEXT = "x" * 120_000
+"""Free text far beyond any sensible limit."""
+
+TOO_LONG = ("longer than", "too long")
+"""The wording of length limits is not settled: either fragment will do."""
+
+
+@dataclass(frozen=True)
+class Backend:
+    """The populated world on one backend, and two ways to run the CLI on it.
+
+    `run` injects a ledger whose today is 2026-11-22 (as actor "tester");
+    `run_root` goes through the real root group, which opens the store named by
+    $MENTORSHIP_STORE (this backend's store) unless the arguments say otherwise.
+    """
+
+    name: str  # "sqlite" or "postgres"
+    store: str  # a file path or a postgresql:// URL
+    world: World
+    run: RunFn
+    run_root: RunFn
+    count: CountFn
+
+    def fill(self, text: str, **extra: str) -> str:
+        """`{p1}`, `{p2}`, `{p3}`, `{p1_short}` (5 characters) and `extra` filled in."""
+        if "{" not in text:
+            return text
+        w = self.world
+        return text.format(p1=w.p1, p2=w.p2, p3=w.p3, p1_short=w.p1[:5], **extra)
+
+
+def assert_refused(
+    result: Result,
+    fragments: str | tuple[str, ...],
+    before: int,
+    after: int,
+    also: list[str] | None = None,
+) -> str:
+    """A user error: exit 1, one `Error: ` line on stderr holding one of `fragments`
+    (case-insensitive), no traceback, nothing on stdout, no event written.
+
+    All problems (and any in `also`) are reported together, so a failure says
+    what the CLI did instead.
+    """
+    wanted = (fragments,) if isinstance(fragments, str) else fragments
+    lines = result.stderr.splitlines()
+    line = lines[0] if lines else ""
+    problems = list(also or [])
+    if result.exit_code != 1:
+        problems.append(f"exit code {result.exit_code}")
+    if not isinstance(result.exception, SystemExit | None):
+        problems.append(f"raised {result.exception!r}")
+    if "Traceback" in result.output:
+        problems.append("printed a traceback")
+    if result.stdout:
+        problems.append(f"stdout {result.stdout[:200]!r}")
+    if len(lines) != 1 or not line.startswith("Error: "):
+        problems.append(f"stderr {result.stderr[:300]!r}")
+    elif not any(f.lower() in line.lower() for f in wanted):
+        problems.append(f"message {line[:300]!r} lacks {' or '.join(map(repr, wanted))}")
+    if after != before:
+        problems.append(f"wrote {after - before} event(s)")
+    assert not problems, "; ".join(problems)
+    return line

@@ -37,9 +37,11 @@ from cli_helpers import (
     ACTOR,
     CLEAN_ENV,
     PEOPLE,
+    POPULATED_EVENTS,
     PROGRAM,
     SETUP_ACTOR,
     TODAY,
+    Backend,
     CountFn,
     RefusedFn,
     RunFn,
@@ -196,3 +198,138 @@ def populated(populated_template: Template, ledger: MentorshipLedger) -> World:
     assert ledger.recorder.max_notification_id() == 18
     assert populated_template.world is not None
     return populated_template.world
+
+
+# --- The populated world on SQLite and on PostgreSQL (`backend`) ---
+#
+# SQLite: each test gets its own copy of the populated template, as above.
+# PostgreSQL: the world is written once per session into a template database,
+# and tests share one copy of it. A refused command writes nothing, so sharing
+# is sound while the event count stays at 12; any test that leaves another
+# count (it arranged something, or a command wrongly wrote) marks the copy
+# dirty, and the next test gets a fresh copy of the template.
+
+
+def _postgres_admin() -> tuple[Any, str]:
+    """An autocommit connection to the test server and the server's URL without a
+    database name; skips, or fails, like `postgres_store` when there is no server."""
+    import os
+
+    admin_url = os.environ.get(
+        "MENTORSHIP_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+    )
+    try:
+        import psycopg
+
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except Exception as error:  # any failure to connect means "no server here"
+        reason = f"PostgreSQL not reachable at {admin_url}: {error}".splitlines()[0]
+        if os.environ.get("MENTORSHIP_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"MENTORSHIP_REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    return admin, admin_url.rsplit("/", 1)[0]
+
+
+class SharedPostgresWorld:
+    """The populated world in a PostgreSQL database shared by tests until one writes."""
+
+    def __init__(self, admin: Any, base: str) -> None:
+        import uuid
+
+        self.admin = admin
+        self.base = base  # the server's URL without a database name
+        self.prefix = f"mentorship_test_{uuid.uuid4().hex[:12]}"
+        self.template = f"{self.prefix}_world"
+        self.copies = 0
+        self.current: str | None = None
+        self.ledger: MentorshipLedger | None = None
+        self.dirty = True
+        self.world: World | None = None
+
+    def url(self, database: str) -> str:
+        return f"{self.base}/{database}"
+
+    def build_template(self) -> None:
+        self.admin.execute(f'CREATE DATABASE "{self.template}"')
+        app = MentorshipLedger(self.url(self.template), today=lambda: TODAY)
+        try:
+            _register(app)
+            self.world = _pair_and_meet(app)
+        finally:
+            app.close()
+
+    def fresh_if_dirty(self) -> MentorshipLedger:
+        if self.dirty or self.ledger is None:
+            self._drop_current()
+            self.copies += 1
+            self.current = f"{self.prefix}_{self.copies}"
+            self.admin.execute(f'CREATE DATABASE "{self.current}" TEMPLATE "{self.template}"')
+            self.ledger = MentorshipLedger(self.url(self.current), today=lambda: TODAY)
+            self.dirty = False
+        assert self.ledger.recorder.max_notification_id() == POPULATED_EVENTS
+        return self.ledger
+
+    def _drop_current(self) -> None:
+        if self.ledger is not None:
+            self.ledger.close()
+            self.ledger = None
+        if self.current is not None:
+            self.admin.execute(f'DROP DATABASE IF EXISTS "{self.current}" WITH (FORCE)')
+            self.current = None
+
+    def drop_all(self) -> None:
+        self._drop_current()
+        self.admin.execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def shared_postgres_world() -> Iterator[SharedPostgresWorld]:
+    admin, base = _postgres_admin()
+    with admin:
+        shared = SharedPostgresWorld(admin, base)
+        try:
+            shared.build_template()
+            yield shared
+        finally:
+            shared.drop_all()
+
+
+def _backend(name: str, store: str, ledger: MentorshipLedger, world: World) -> Backend:
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        context = LedgerContext(store, ACTOR, ledger=ledger)
+        runner = CliRunner(env={**CLEAN_ENV, **(env or {})})
+        return runner.invoke(cli, list(args), obj=context, catch_exceptions=True)
+
+    def run_root(*args: str, env: dict[str, str] | None = None) -> Result:
+        base = {**CLEAN_ENV, "MENTORSHIP_STORE": store, "MENTORSHIP_ACTOR": ACTOR}
+        runner = CliRunner(env={**base, **(env or {})})
+        return runner.invoke(cli, list(args), catch_exceptions=True, prog_name="mentorship")
+
+    def count() -> int:
+        return ledger.recorder.max_notification_id() or 0
+
+    return Backend(name, store, world, run, run_root, count)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """The populated world (12 events) on SQLite or PostgreSQL, with `run`/`count`."""
+    if request.param == "sqlite":
+        template: Template = request.getfixturevalue("populated_template")
+        assert template.world is not None
+        path = tmp_path / "ledger.db"
+        shutil.copyfile(template.path, path)
+        app = MentorshipLedger(str(path), today=lambda: TODAY)
+        try:
+            yield _backend("sqlite", str(path), app, template.world)
+        finally:
+            app.close()
+        return
+    shared: SharedPostgresWorld = request.getfixturevalue("shared_postgres_world")
+    app = shared.fresh_if_dirty()
+    assert shared.current is not None and shared.world is not None
+    try:
+        yield _backend("postgres", shared.url(shared.current), app, shared.world)
+    finally:
+        if (app.recorder.max_notification_id() or 0) != POPULATED_EVENTS:
+            shared.dirty = True
