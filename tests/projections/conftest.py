@@ -2,9 +2,10 @@
 
 `Ledger` wraps a `MentorshipLedger` on an SQLite file with a fixed "today" and a
 `CountingViews` (a `LedgerViews` that adds up every event its runner applies).
-The views also answer the application's `ActivePairings` port, so leaving the
-organisation and closing a program end the right pairings, exactly as the
-command line wires them.
+The views also answer the application's `ActivePairings` port, exactly as the
+command line wires them: closing a program finds the pairings to end through
+them, and leaving the organisation through them and the person's own record of
+their pairings (`Person.PairingJoined`).
 
 `Kit` holds the helpers the test modules share (as a fixture, because test
 modules cannot import this conftest reliably): dumping every view table,
@@ -220,11 +221,15 @@ def reports(views: LedgerViews, as_of: date) -> dict[str, Any]:
     }
 
 
-RICH_HISTORY_EVENTS = 40
+RICH_HISTORY_EVENTS = 52
 
 
 def rich_history(ledger: Ledger) -> None:
-    """A history with every kind of event: 40 events (counted in the comments)."""
+    """A history with every kind of event: 52 events (counted in the comments).
+
+    Each pairing is three events, saved together: `Mentorship.Paired`, then
+    `Person.PairingJoined` on the mentor, then on the mentee.
+    """
     d = date
     for employee_id, level in [
         ("ann", 7),
@@ -240,32 +245,32 @@ def rich_history(ledger: Ledger) -> None:
     ledger.update("hal", level=2, department="Finance")  # 9
     ledger.program("alpha", cadence_days=14)  # 10
     ledger.program("beta", cadence_days=30)  # 11
-    p1 = ledger.pair("ann", "ben", d(2026, 2, 2))  # 12, traditional
+    p1 = ledger.pair("ann", "ben", d(2026, 2, 2))  # 12 paired (traditional), 13 ann, 14 ben
     for day in (d(2026, 2, 16), d(2026, 3, 2), d(2026, 3, 16)):
-        ledger.meet(p1, day, 45)  # 13, 14, 15
-    ledger.reverse(p1, d(2026, 3, 20))  # 16
-    ledger.meet(p1, d(2026, 4, 1), 30)  # 17
-    ledger.retract(p1, 2)  # 18
-    ledger.end(p1, d(2026, 5, 4), "completed")  # 19
-    p2 = ledger.pair("dan", "cat", d(2026, 3, 2))  # 20, traditional
-    ledger.meet(p2, d(2026, 3, 23), 60)  # 21
-    ledger.meet(p2, d(2026, 3, 9), 50)  # 22, logged out of date order
-    p3 = ledger.pair("eve", "fay", d(2026, 3, 2), program="beta")  # 23
-    ledger.meet(p3, d(2026, 3, 30), 90)  # 24
-    ledger.reverse(p3, d(2026, 4, 6))  # 25
-    ledger.reverse(p3, d(2026, 4, 20))  # 26
-    p4 = ledger.pair("gus", "hal", d(2026, 4, 6), program="beta")  # 27, reverse
-    ledger.meet(p4, d(2026, 4, 13), 30)  # 28
-    ledger.end(p4, d(2026, 5, 11), "mismatch")  # 29
-    p5 = ledger.pair("cat", "ben", d(2026, 5, 18))  # 30, peer
-    ledger.meet(p5, d(2026, 6, 1), 40)  # 31
-    p6 = ledger.pair("dan", "eve", d(2026, 6, 1), program="beta")  # 32, peer
-    ledger.meet(p6, d(2026, 6, 8), 20)  # 33
-    ledger.leave("fay", d(2026, 6, 15))  # 34 departure, 35 ends p3
-    ledger.close_program("beta", d(2026, 7, 1))  # 36 closure, 37 ends p6
-    ledger.meet(p2, d(2026, 7, 6), 25)  # 38
-    ledger.retract(p2, 3)  # 39
-    ledger.reverse(p5, d(2026, 8, 3))  # 40
+        ledger.meet(p1, day, 45)  # 15, 16, 17
+    ledger.reverse(p1, d(2026, 3, 20))  # 18
+    ledger.meet(p1, d(2026, 4, 1), 30)  # 19
+    ledger.retract(p1, 2)  # 20
+    ledger.end(p1, d(2026, 5, 4), "completed")  # 21
+    p2 = ledger.pair("dan", "cat", d(2026, 3, 2))  # 22 paired (traditional), 23 dan, 24 cat
+    ledger.meet(p2, d(2026, 3, 23), 60)  # 25
+    ledger.meet(p2, d(2026, 3, 9), 50)  # 26, logged out of date order
+    p3 = ledger.pair("eve", "fay", d(2026, 3, 2), program="beta")  # 27 paired, 28 eve, 29 fay
+    ledger.meet(p3, d(2026, 3, 30), 90)  # 30
+    ledger.reverse(p3, d(2026, 4, 6))  # 31
+    ledger.reverse(p3, d(2026, 4, 20))  # 32
+    p4 = ledger.pair("gus", "hal", d(2026, 4, 6), program="beta")  # 33 (reverse), 34 gus, 35 hal
+    ledger.meet(p4, d(2026, 4, 13), 30)  # 36
+    ledger.end(p4, d(2026, 5, 11), "mismatch")  # 37
+    p5 = ledger.pair("cat", "ben", d(2026, 5, 18))  # 38 paired (peer), 39 cat, 40 ben
+    ledger.meet(p5, d(2026, 6, 1), 40)  # 41
+    p6 = ledger.pair("dan", "eve", d(2026, 6, 1), program="beta")  # 42 (peer), 43 dan, 44 eve
+    ledger.meet(p6, d(2026, 6, 8), 20)  # 45
+    ledger.leave("fay", d(2026, 6, 15))  # 46 departure, 47 ends p3
+    ledger.close_program("beta", d(2026, 7, 1))  # 48 closure, 49 ends p6
+    ledger.meet(p2, d(2026, 7, 6), 25)  # 50
+    ledger.retract(p2, 3)  # 51
+    ledger.reverse(p5, d(2026, 8, 3))  # 52
 
 
 class Kit:

@@ -23,13 +23,14 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from domain.application import MentorshipLedger
 from domain.mentorship import EndReason, Mentorship, Pairing, derive_direction
-from domain.person import Person
-from domain.program import Program
+from domain.person import Person, Registration
+from domain.program import Launch, Program
+from domain.vocabulary import Role
 from projections.projector import Batch
 from projections.source import open_recorder
 from projections.views import LedgerViews
 
-N = 40  # events in the rich history
+N = 52  # events in the rich history (see conftest.rich_history)
 PAGE = 3
 REPORT_DAYS = [date(2026, 3, 20), date(2026, 6, 1), date(2026, 8, 3), date(2026, 11, 22)]
 
@@ -76,7 +77,7 @@ def unprojected(
 
 
 @pytest.mark.parametrize("after_writes", [False, True], ids=["before-writes", "after-writes"])
-@pytest.mark.parametrize("crashing_batch", [1, 3, 14])
+@pytest.mark.parametrize("crashing_batch", [1, 3, 18])
 def test_a_crash_between_batches_leaves_whole_batches_then_catch_up_completes(
     unprojected: Callable[[], ApplicationRecorder],
     fresh_copy: Callable[..., LedgerViews],
@@ -94,7 +95,8 @@ def test_a_crash_between_batches_leaves_whole_batches_then_catch_up_completes(
         views.catch_up()
     monkeypatch.undo()
     assert calls == [crashing_batch]
-    committed = PAGE * (crashing_batch - 1)  # the 14th (last) page holds event 40 alone
+    # 52 events in pages of 3: the 18th (last) page holds event 52 alone.
+    committed = PAGE * (crashing_batch - 1)
     # What survived is exactly a clean projection of the first `committed` events.
     survivor = track_views(LedgerViews(unprojected()))
     assert kit.tracking(survivor)[0] == committed
@@ -223,17 +225,22 @@ print("finished", flush=True)
 
 def big_history(app: MentorshipLedger) -> int:
     """People, one program and many pairings with meetings, reversals, retractions
-    and endings, saved in a handful of transactions; returns the event count."""
+    and endings, saved in a handful of transactions; returns the event count.
+
+    As the application does, each pairing is also recorded on its two people
+    (`Person.PairingJoined`); those events are saved last, in one transaction."""
     today = date(2026, 11, 22)
     start = date(2025, 1, 6)
     people = [
         Person.register(
             "loader",
-            employee_id=f"p{i:03d}", name=f"Person {i}", level=i % 7, joined_on=start,
+            Registration(employee_id=f"p{i:03d}", name=f"Person {i}", level=i % 7, joined_on=start),
+            today,
         )
         for i in range(BIG_PEOPLE)
     ]
-    program = Program.launch("loader", slug="big", name="Big", cadence_days=21, on=start)
+    launch = Launch(slug="big", name="Big", cadence_days=21, on=start)
+    program = Program.launch("loader", launch, today)
     app.save(*people, program)
     pairings = []
     for k in range(BIG_PAIRINGS):
@@ -252,6 +259,8 @@ def big_history(app: MentorshipLedger) -> int:
             ),
             generation=k + 1,
         )
+        mentor.join_pairing("loader", pairing.id, "big", Role.MENTOR, paired_on)
+        mentee.join_pairing("loader", pairing.id, "big", Role.MENTEE, paired_on)
         for m in range(k % 9 + 1):
             pairing.meet("loader", paired_on + timedelta(days=7 * m + k % 5), 30 + m, None, today)
         if k % 4 == 0:
@@ -264,6 +273,7 @@ def big_history(app: MentorshipLedger) -> int:
         pairings.append(pairing)
     for chunk in range(0, BIG_PAIRINGS, 100):
         app.save(*pairings[chunk : chunk + 100])
+    app.save(*people)
     return app.recorder.max_notification_id() or 0
 
 

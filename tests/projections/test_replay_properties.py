@@ -280,9 +280,10 @@ def test_the_history_strategy_records_interesting_histories(kit: Any, tmp_path: 
     try:
         # One pairing refused; an early closure and a meeting with no active pairing skipped.
         assert record(ledger, history) == 11
-        # 4 people + 2 programs + 3 pairings + 3 meetings + reversal + retraction
-        # + ending + (leaving + ending) + (closure + ending) = 19 events.
-        assert ledger.events == 19
+        # 4 people + 2 programs + 3 pairings of 3 events each (the pairing, then
+        # PairingJoined on the mentor and on the mentee) + 3 meetings + reversal
+        # + retraction + ending + (leaving + ending) + (closure + ending) = 25 events.
+        assert ledger.events == 25
         assert [(p["program"], p["status"], p["end_reason"]) for p in ledger.views.pairings()] == [
             ("prog-0", "ended", "mentee_withdrew"),
             ("prog-1", "ended", "left_organisation"),

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 import projections.runner
@@ -21,7 +22,9 @@ from projections.runner import ViewRunner
 from projections.source import open_recorder
 from projections.views import LedgerViews
 
-N = 40  # events in the rich history (see conftest.rich_history)
+MET = "domain.mentorship:Mentorship.Met"
+RETRACTED = "domain.mentorship:Mentorship.MeetingRetracted"
+N = 52  # events in the rich history (see conftest.rich_history)
 TODAY = date(2026, 11, 22)
 
 
@@ -127,14 +130,15 @@ def test_replay_reports_and_progresses_through_every_event(
     calls: list[tuple[int, int]] = []
     result = runner(7).replay(lambda done, todo: calls.append((done, todo)))
     assert result.events == N
-    assert calls == [(7, N), (14, N), (21, N), (28, N), (35, N), (N, N)]
+    # 52 events in pages of 7: seven full pages, then 50 to 52.
+    assert calls == [(7, N), (14, N), (21, N), (28, N), (35, N), (42, N), (49, N), (N, N)]
 
 
 def test_catching_up_an_up_to_date_store_processes_nothing(ledger: Any, kit: Any) -> None:
     kit.rich_history(ledger)
-    # The port caught the views up to event 35 while closing beta (see rich_history),
-    # so events 36 to 40 are left.
-    assert ledger.views.applied == 35
+    # The port caught the views up to event 45 while fay left, then to event 47
+    # while closing beta (see rich_history), so events 48 to 52 are left.
+    assert ledger.views.applied == 47
     assert ledger.views.catch_up().events == 5
     tables = kit.view_tables(ledger.views)
     assert ledger.views.catch_up().events == 0
@@ -172,14 +176,20 @@ def test_small_pages_give_the_same_tables_as_one_big_page(
 def test_pages_that_split_a_meeting_from_its_retraction_still_recount(
     ledger: Any, kit: Any, runner: Callable[[int], ViewRunner]
 ) -> None:
-    # The retraction of meeting 3 of p2 (event 39) follows the meeting (event 38):
-    # with pages of 38, they land in different batches; with 40, in one.
+    # The retraction of meeting 3 of p2 (event 51) follows the meeting (event 50):
+    # with pages of 50, they land in different batches; with 51 or 52, in one.
     kit.rich_history(ledger)
+    meeting, retraction = ledger.app.recorder.select_notifications(50, 2)
+    assert (meeting.id, meeting.topic) == (50, MET)
+    assert (retraction.id, retraction.topic) == (51, RETRACTED)
+    assert meeting.originator_id == retraction.originator_id
+    number = orjson.loads(meeting.state)["payload"]["number"]
+    assert orjson.loads(retraction.state)["payload"]["meeting"] == number == 3
     results = {}
-    for page_size in (38, 39, 40):
+    for page_size in (50, 51, 52):
         runner(page_size).replay()
         results[page_size] = kit.view_tables(ledger.views)
-    assert results[38] == results[39] == results[40]
+    assert results[50] == results[51] == results[52]
 
 
 def test_two_runners_catching_up_alternately_never_double_count(
@@ -205,10 +215,15 @@ def test_two_runners_catching_up_alternately_never_double_count(
     p2 = second.pair("dan", "cat", date(2026, 3, 2))
     first.meet(p2, date(2026, 3, 16), 50)
     second.retract(p1, 1)
-    first.leave("ben", date(2026, 4, 1))  # ends p1 through first's views
-    second.close_program("alpha", date(2026, 5, 4))  # ends p2 through second's views
+    # Leaving finds p1 through ben's own record of his pairings (and first's views);
+    # a closure finds p2 through second's views only.
+    first.leave("ben", date(2026, 4, 1))  # ends p1
+    second.close_program("alpha", date(2026, 5, 4))  # ends p2
+    # 4 people, 1 program, 2 pairings of 3 events (the pairing and both people's
+    # PairingJoined), 3 meetings, a reversal, a retraction, a leaving and a
+    # closure with their 2 endings: 4 + 1 + 6 + 3 + 1 + 1 + 2 + 2 = 20.
     events = first.events
-    assert events == second.events == 16
+    assert events == second.events == 20
     for views in (first.views, second.views):
         views.catch_up()
     # Each event was applied by exactly one of the two runners.
@@ -363,10 +378,11 @@ def test_participant_retention_reads_pairings_and_people_from_one_state(
             and ("view_people" in statement)
         ):
             armed[0] = False
-            # Another process registers cy and pairs ann with cy (before D).
+            # Another process registers cy and pairs ann with cy (before D): cy's
+            # registration, then the pairing and ann's and cy's PairingJoined.
             second.person("cy", 2)
             second.pair("ann", "cy", date(2025, 2, 3), program="alpha")
-            assert second.views.catch_up().events == 2
+            assert second.views.catch_up().events == 4
         return execute(self, statement, params)
 
     monkeypatch.setattr(Cursor, "execute", execute_racing)
@@ -456,8 +472,9 @@ VERSION_1_TABLES = [
     "CREATE INDEX view_pairings_mentor ON view_pairings (mentor)",
     "CREATE INDEX view_pairings_mentee ON view_pairings (mentee)",
     "CREATE INDEX view_reversals_pairing ON view_reversals (pairing_id)",
-    # Half-built views: 12 events applied, with a stale row that must disappear.
-    "INSERT INTO view_tracking VALUES ('ledger', 12, '2026-02-16', 1)",
+    # Half-built views: 15 events applied (up to p1's first meeting, on 02-16),
+    # with a stale row that must disappear.
+    "INSERT INTO view_tracking VALUES ('ledger', 15, '2026-02-16', 1)",
     "INSERT INTO view_people (employee_id, aggregate_id, registered_on) "
     "VALUES ('ghost', 'ghost', '2026-01-01')",
 ]
@@ -476,7 +493,7 @@ def test_views_left_by_the_first_release_are_rebuilt_on_first_use(
     try:
         clean = fresh_copy(ledger.app.recorder)
         expected = {day: kit.reports(clean, day) for day in (date(2026, 4, 1), TODAY)}
-        # Rebuilt from the first event, not resumed from position 12.
+        # Rebuilt from the first event, not resumed from position 15.
         assert views.catch_up().events == N
         assert kit.view_tables(views) == kit.view_tables(clean)
         assert {day: kit.reports(views, day) for day in expected} == expected
