@@ -50,7 +50,7 @@ class DateParam(click.ParamType[date, str | date]):
 class WholeNumber(click.IntRange):
     """Digits only: int() would also take "4_5", "+45", " 45" and non-ASCII digits."""
 
-    def __init__(self, what: str, low: int, high: int) -> None:
+    def __init__(self, what: str, low: int, high: int | None) -> None:
         super().__init__(low, high)
         self.what = what
 
@@ -61,21 +61,25 @@ class WholeNumber(click.IntRange):
             number = int(value)
         else:
             number = None
-        assert self.min is not None and self.max is not None
-        if number is None or not self.min <= number <= self.max:
+        low, high = self.min, self.max
+        if (
+            number is None
+            or (low is not None and number < low)
+            or (high is not None and number > high)
+        ):
             from domain.errors import InvalidInput
 
             shown = value if number is not None else repr(value)
-            raise InvalidInput(
-                f"{self.what} must be a whole number from {self.min} to {self.max}, not {shown}"
-            )
+            limits = f" from {low} to {high}" if high is not None else ""
+            raise InvalidInput(f"{self.what} must be a whole number{limits}, not {shown}")
         return number
 
 
 MINUTES = WholeNumber("minutes", MIN_MINUTES, MAX_MINUTES)
 LEVEL = WholeNumber("level", MIN_LEVEL, MAX_LEVEL)
 CADENCE = WholeNumber("cadence", MIN_CADENCE_DAYS, MAX_CADENCE_DAYS)
-MEETING_NUMBER = WholeNumber("meeting number", 1, 10**9 - 1)
+# Which numbers exist is the pairing's business: it names the ones it has.
+MEETING_NUMBER = WholeNumber("meeting number", 0, None)
 DIRECTION = click.Choice(DIRECTIONS)
 END_REASON = click.Choice(END_REASONS)
 

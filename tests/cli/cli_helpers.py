@@ -58,7 +58,7 @@ def one_error_line(result: Result) -> str:
 
 # --- Bad-input tables on both backends (tests/cli/test_bad_inputs_*.py) ---
 
-POPULATED_EVENTS = 12
+POPULATED_EVENTS = 18  # 5 registrations + launch, 3 pairings x 3 events, 4 meetings
 """Events in the populated world (see tests/cli/conftest.py)."""
 
 LONG_TEXT = "x" * 120_000

@@ -128,17 +128,19 @@ def _register(ledger: MentorshipLedger) -> None:
     for employee_id, (name, level, joined_on, department) in PEOPLE.items():
         ledger.register_person(
             SETUP_ACTOR,
-
-                employee_id=employee_id,
-                name=name,
-                email=f"{employee_id.lower()}@example.com",
-                level=level,
-                department=department,
-                joined_on=joined_on,
+            employee_id=employee_id,
+            name=name,
+            email=f"{employee_id.lower()}@example.com",
+            level=level,
+            department=department,
+            joined_on=joined_on,
         )
     ledger.launch_program(
         SETUP_ACTOR,
-        slug=PROGRAM, name="Spring 2026", cadence_days=30, on=date(2026, 1, 5),
+        slug=PROGRAM,
+        name="Spring 2026",
+        cadence_days=30,
+        on=date(2026, 1, 5),
     )
 
 
@@ -205,7 +207,7 @@ def populated(populated_template: Template, ledger: MentorshipLedger) -> World:
 # SQLite: each test gets its own copy of the populated template, as above.
 # PostgreSQL: the world is written once per session into a template database,
 # and tests share one copy of it. A refused command writes nothing, so sharing
-# is sound while the event count stays at 12; any test that leaves another
+# is sound while the event count stays at POPULATED_EVENTS; any test that leaves another
 # count (it arranged something, or a command wrongly wrote) marks the copy
 # dirty, and the next test gets a fresh copy of the template.
 
@@ -313,7 +315,7 @@ def _backend(name: str, store: str, ledger: MentorshipLedger, world: World) -> B
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    """The populated world (12 events) on SQLite or PostgreSQL, with `run`/`count`."""
+    """The populated world (18 events) on SQLite or PostgreSQL, with `run`/`count`."""
     if request.param == "sqlite":
         template: Template = request.getfixturevalue("populated_template")
         assert template.world is not None

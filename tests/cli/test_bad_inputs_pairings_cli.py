@@ -64,7 +64,7 @@ ROWS = [
     pytest.param(("reverse", "{p1}", "--note", LONG_TEXT), TOO_LONG, id="reverse long note"),
     pytest.param(("reverse", "{p1}", "--note", BAD), UTF8, id="reverse note utf-8"),
     # end
-    pytest.param(("end", "{p1}", "--reason", "bored"), "end reason", id="end reason bored"),
+    pytest.param(("end", "{p1}", "--reason", "bored"), "not one of", id="end reason bored"),
     pytest.param(("end", "{p1}", "--reason", "completed", "--on", ""), "date", id="end on ''"),
     pytest.param(
         ("end", "{p1}", "--reason", "completed", "--on", "2026-10-29"), "last activity",
@@ -81,7 +81,7 @@ ROWS = [
     pytest.param(("retract", "{p1}", "9", "--reason", "typo"), "no meeting 9", id="retract 9"),
     pytest.param(("retract", "{p1}", "0", "--reason", "typo"), "no meeting 0", id="retract 0"),
     pytest.param(("retract", "{p3}", "1", "--reason", "typo"), "no meeting 1", id="retract none"),
-    pytest.param(("retract", "{p1}", "one", "--reason", "x"), "meeting_number", id="retract one"),
+    pytest.param(("retract", "{p1}", "one", "--reason", "x"), "whole number", id="retract one"),
     pytest.param(("retract", "{p1}", "1", "--reason", ""), "reason", id="retract reason ''"),
     pytest.param(("retract", "{p1}", "1", "--reason", BAD), UTF8, id="retract reason utf-8"),
     pytest.param(("retract", "{p1}", "1", "--reason", LONG_TEXT), TOO_LONG, id="retract long"),
