@@ -37,7 +37,7 @@ def test_reopen_makes_an_ended_pairing_active_and_keeps_its_history(backend: Bac
     reopened = backend.run("reopen", p1, "--reason", "ended by mistake")
 
     assert reopened.exit_code == 0, (reopened.output, reopened.exception)
-    assert backend.count() == POPULATED_EVENTS + 2
+    assert backend.count() == POPULATED_EVENTS + 4  # ended; reopened, and resumed on both people
     listed = {row["id"]: row for row in json.loads(backend.run("list", "--format", "json").stdout)}
     assert (listed[p1]["status"], listed[p1]["ended_on"]) == ("active", None)
     history = json.loads(backend.run("history", p1, "--format", "json").stdout)
