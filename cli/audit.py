@@ -9,7 +9,7 @@ from uuid import UUID
 import click
 
 from cli.context import LedgerContext, pass_ledger
-from cli.output import emit_records, format_option, table, to_csv, to_json
+from cli.output import emit, emit_records, format_option, table
 
 LIST_COLUMNS = [
     "id",
@@ -75,16 +75,13 @@ def show(ctx: LedgerContext, pairing: str, fmt: str) -> None:
             for x in m.meetings
         ],
     }
-    if fmt == "json":
-        click.echo(to_json(summary))
-        return
-    if fmt == "csv":
-        rows = [
-            [x["number"], x["on"], x["minutes"], x["retracted"]] for x in summary["meeting_log"]
-        ]
-        click.echo(to_csv(["number", "on", "minutes", "retracted"], rows))
-        return
-    click.echo(_show_text(summary))
+    rows = [[x["number"], x["on"], x["minutes"], x["retracted"]] for x in summary["meeting_log"]]
+    emit(
+        fmt,
+        json=summary,
+        csv=(["number", "on", "minutes", "retracted"], rows),
+        table=lambda width: _show_text(summary),
+    )
 
 
 def _show_text(s: dict[str, Any]) -> str:
@@ -149,20 +146,23 @@ def history(ctx: LedgerContext, pairing: str, fmt: str) -> None:
                 "details": payload,
             }
         )
-    if fmt == "json":
-        click.echo(to_json({"pairing": str(pairing_id), **found, "events": events}))
-        return
     headers = ["no.", "type", "on", "recorded_at_utc", "actor", "details"]
-    if fmt == "csv":
-        click.echo(to_csv(headers, [_history_row(e, e["recorded_at"]) for e in events]))
-        return
-    rows = [_history_row(e, e["recorded_at"][:19].replace("T", " ")) for e in events]
-    click.echo(
-        f"Pairing {pairing_id} in {found['program']['id']} ({found['program']['name']}): "
-        f"{found['mentor']['id']} ({found['mentor']['name']}) mentoring "
-        f"{found['mentee']['id']} ({found['mentee']['name']})\n"
+
+    def text(width: int | None) -> str:
+        rows = [_history_row(e, e["recorded_at"][:19].replace("T", " ")) for e in events]
+        title = (
+            f"Pairing {pairing_id} in {found['program']['id']} ({found['program']['name']}): "
+            f"{found['mentor']['id']} ({found['mentor']['name']}) mentoring "
+            f"{found['mentee']['id']} ({found['mentee']['name']})"
+        )
+        return f"{title}\n\n{table(headers, rows)}"
+
+    emit(
+        fmt,
+        json={"pairing": str(pairing_id), **found, "events": events},
+        csv=(headers, [_history_row(e, e["recorded_at"]) for e in events]),
+        table=text,
     )
-    click.echo(table(headers, rows))
 
 
 @click.command("list")

@@ -1,21 +1,29 @@
 """Writes query results to stdout as a table, JSON or CSV.
 
-JSON keeps numbers unrounded; tables round them for reading. Dates become
-ISO strings everywhere.
+`emit` is the one place that dispatches on --format. JSON keeps numbers
+unrounded; tables round them for reading. Dates become ISO strings everywhere.
+
+Tables fit the terminal when stdout is one (`terminal_width`): long text is cut
+with "…" or wrapped, and low-value columns are left out. Piped output, JSON and
+CSV are never shortened, so scripts always see every character.
 """
 
 from __future__ import annotations
 
-import csv
+import csv as csv_module
 import io
-import json
-from collections.abc import Mapping, Sequence
+import json as json_module
+import sys
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import click
 
 FORMATS = ("table", "json", "csv")
+ELLIPSIS = "…"
+GAP = 2  # spaces between table columns
+MIN_WIDTH = 6  # a shortened column keeps at least this many characters
 
 format_option = click.option(
     "--format",
@@ -25,6 +33,38 @@ format_option = click.option(
     show_default=True,
     help="Output format.",
 )
+
+Rows = Sequence[Sequence[Any]]
+TableText = Callable[[int | None], str]
+"""Renders a query's table for a width to fit (None: any width)."""
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def terminal_width() -> int | None:
+    """The width tables must fit: the terminal's (COLUMNS, when set, wins) while
+    stdout is a terminal; None when it is piped or redirected, so nothing is cut."""
+    if not stdout_is_terminal():
+        return None
+    import shutil  # not needed by `--help`
+
+    return shutil.get_terminal_size().columns
+
+
+def emit(fmt: str, *, json: Any, csv: tuple[Sequence[str], Rows], table: TableText) -> None:
+    """Writes one query result to stdout in the chosen format.
+
+    `json` is the data for --format json, `csv` its (headers, rows), and
+    `table(width)` the text for people, fitted to `width` when that is not None.
+    """
+    if fmt == "json":
+        click.echo(to_json(json))
+    elif fmt == "csv":
+        click.echo(to_csv(*csv))
+    else:
+        click.echo(table(terminal_width()))
 
 
 def _plain(value: Any) -> Any:
@@ -51,25 +91,118 @@ def cell(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    texts = [[cell(v) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in texts:
-        widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths).rstrip())
-    for row in texts:
-        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+def shorten(text: str, width: int) -> str:
+    """`text` in at most `width` characters, ending in "…" when something was cut."""
+    if len(text) <= width:
+        return text
+    return text[: width - 1].rstrip() + ELLIPSIS if width > 0 else ""
+
+
+def wrap_text(text: str, width: int | None, indent: int = 0) -> str:
+    """Lines of prose wrapped to `width` (None: unchanged), continuing `indent` spaces in."""
+    if width is None:
+        return text
+    import textwrap
+
+    lines: list[str] = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            lines.append(line)
+        else:
+            lines += textwrap.wrap(line, width, subsequent_indent=" " * indent)
     return "\n".join(lines)
 
 
+def table(
+    headers: Sequence[str],
+    rows: Rows,
+    *,
+    width: int | None = None,
+    shrink: Collection[str] = (),
+    wrap: Collection[str] = (),
+    optional: Sequence[str] = (),
+) -> str:
+    """An aligned table. Given a `width`, it fits: the `shrink` columns (by header)
+    are cut with "…", the `wrap` columns wrap onto more lines, and when that is not
+    enough the `optional` columns are left out, first named first."""
+    texts = [[cell(v) for v in row] for row in rows]
+    natural = [len(h) for h in headers]
+    for row in texts:
+        natural = [max(w, len(v)) for w, v in zip(natural, row, strict=True)]
+    kept, widths = list(range(len(headers))), natural
+    if width is not None:
+        kept, widths = _fit(headers, natural, width, set(shrink) | set(wrap), optional)
+    wrapped = {i for i in kept if headers[i] in wrap} if width is not None else set()
+
+    def lines(row: Sequence[str]) -> list[str]:
+        cells = [_cell_lines(row[i], widths[i], i in wrapped) for i in kept]
+        height = max((len(c) for c in cells), default=1)
+        return [
+            "  ".join(
+                (c[n] if n < len(c) else "").ljust(widths[i])
+                for c, i in zip(cells, kept, strict=True)
+            ).rstrip()
+            for n in range(height)
+        ]
+
+    out = lines(list(headers))
+    out.append("  ".join("-" * widths[i] for i in kept).rstrip())
+    for row in texts:
+        out += lines(row)
+    return "\n".join(out)
+
+
+def _cell_lines(text: str, width: int, wrapped: bool) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    if not wrapped:
+        return [shorten(text, width)]
+    import textwrap
+
+    return textwrap.wrap(text, width) or [""]
+
+
+def _fit(
+    headers: Sequence[str],
+    natural: list[int],
+    width: int,
+    flexible: Collection[str],
+    optional: Sequence[str],
+) -> tuple[list[int], list[int]]:
+    """Which columns to keep, and how wide each is, for the table to fit `width`.
+
+    The flexible columns share the room the others leave, widest cut first
+    (each gets min(natural, cap) for the largest cap that fits), never below
+    MIN_WIDTH; optional columns go only while even that minimum does not fit.
+    """
+    is_flexible = [h in flexible for h in headers]
+
+    def least(cols: list[int]) -> int:
+        sized = (min(natural[i], MIN_WIDTH) if is_flexible[i] else natural[i] for i in cols)
+        return sum(sized) + GAP * (len(cols) - 1)
+
+    kept = list(range(len(headers)))
+    for name in optional:
+        if least(kept) <= width:
+            break
+        kept = [i for i in kept if headers[i] != name]
+    flex = [i for i in kept if is_flexible[i]]
+    if not flex:
+        return kept, natural
+    room = width - sum(natural[i] for i in kept if not is_flexible[i]) - GAP * (len(kept) - 1)
+    cap = max(natural[i] for i in flex)
+    while cap > MIN_WIDTH and sum(min(natural[i], cap) for i in flex) > room:
+        cap -= 1
+    return kept, [min(w, cap) if is_flexible[i] else w for i, w in enumerate(natural)]
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(_plain(data), indent=2, ensure_ascii=False)
+    return json_module.dumps(_plain(data), indent=2, ensure_ascii=False)
 
 
-def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def to_csv(headers: Sequence[str], rows: Rows) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_module.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
     for row in rows:
         writer.writerow(["" if v is None else _plain(v) for v in row])
@@ -81,17 +214,26 @@ def emit_records(
     columns: Sequence[str],
     fmt: str,
     table_columns: Sequence[str] | None = None,
+    *,
+    shrink: Collection[str] = (),
+    optional: Sequence[str] = (),
 ) -> None:
-    """A list of flat records: JSON array, CSV with a header, or an aligned table."""
-    if fmt == "json":
-        click.echo(to_json([{c: r.get(c) for c in columns} for r in records]))
-        return
-    shown = columns if fmt == "csv" or table_columns is None else table_columns
-    rows = [[r.get(c) for c in shown] for r in records]
-    if fmt == "csv":
-        click.echo(to_csv(shown, rows))
-    else:
-        click.echo(table(shown, rows) if records else "(none)")
+    """A list of flat records: JSON array, CSV with a header, or an aligned table
+    (of `table_columns`, by default all; "(none)" when empty)."""
+    shown = table_columns or columns
+
+    def text(width: int | None) -> str:
+        if not records:
+            return "(none)"
+        rows = [[r.get(c) for c in shown] for r in records]
+        return table(shown, rows, width=width, shrink=shrink, optional=optional)
+
+    emit(
+        fmt,
+        json=[{c: r.get(c) for c in columns} for r in records],
+        csv=(columns, [[r.get(c) for c in columns] for r in records]),
+        table=text,
+    )
 
 
 def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -110,11 +252,13 @@ def side_by_side(
     groups: Sequence[Mapping[str, Any]],
     metrics: Sequence[tuple[str, str]],
     defaults: Mapping[str, Any] | None = None,
+    width: int | None = None,
 ) -> str:
     """One column per group (e.g. traditional | reverse | peer), one row per metric.
 
     A metric whose path has a "|N" suffix is shown with N decimals; `defaults`
-    fills values a group lacks (a reason nobody dropped out for counts 0).
+    fills values a group lacks (a reason nobody dropped out for counts 0). On a
+    narrow terminal, labels and long group names (program slugs) are cut.
     """
     headers = ["", *[str(g["key"]) for g in groups]]
     flat = [flatten(g) for g in groups]
@@ -128,4 +272,4 @@ def side_by_side(
                 value = f"{value:.{int(digits)}f}"
             row.append(value)
         rows.append(row)
-    return table(headers, rows)
+    return table(headers, rows, width=width, shrink=headers)
