@@ -9,7 +9,7 @@ from uuid import UUID
 import click
 
 from cli.context import LedgerContext, pass_ledger
-from cli.output import emit, emit_records, format_option, table
+from cli.output import emit, emit_records, format_option, table, wrap_text
 
 LIST_COLUMNS = [
     "id",
@@ -26,8 +26,11 @@ LIST_COLUMNS = [
     "minutes",
     "last_met_on",
 ]
-# The table is for reading: a short id (any 6+ characters resolve) and fewer columns.
+# The table is for reading: a short id (any 6+ characters resolve) and fewer columns;
+# on a narrow terminal the ending's details and the last meeting give way first
+# (the status still says "ended"; `show` has the rest).
 LIST_TABLE = ["short_id", *[c for c in LIST_COLUMNS[1:] if c not in ("reversals", "minutes")]]
+LIST_OPTIONAL = ["ended_on", "end_reason", "last_met_on"]
 
 
 def _people_and_program(ctx: LedgerContext, pairing_id: UUID) -> dict[str, Any]:
@@ -80,11 +83,11 @@ def show(ctx: LedgerContext, pairing: str, fmt: str) -> None:
         fmt,
         json=summary,
         csv=(["number", "on", "minutes", "retracted"], rows),
-        table=lambda width: _show_text(summary),
+        table=lambda width: _show_text(summary, width),
     )
 
 
-def _show_text(s: dict[str, Any]) -> str:
+def _show_text(s: dict[str, Any], width: int | None) -> str:
     lines = [
         f"Pairing    {s['id']}",
         f"Program    {s['program']['id']} ({s['program']['name']}, meets every "
@@ -103,7 +106,8 @@ def _show_text(s: dict[str, Any]) -> str:
             for x in s["meeting_log"]
         ]
         lines += ["", table(["no.", "on", "minutes", ""], rows)]
-    return "\n".join(lines)
+    # Long names continue under the values, past the 11-character labels.
+    return wrap_text("\n".join(lines), width, indent=11)
 
 
 def _details(payload: dict[str, Any]) -> str:
@@ -155,7 +159,9 @@ def history(ctx: LedgerContext, pairing: str, fmt: str) -> None:
             f"{found['mentor']['id']} ({found['mentor']['name']}) mentoring "
             f"{found['mentee']['id']} ({found['mentee']['name']})"
         )
-        return f"{title}\n\n{table(headers, rows)}"
+        # Details wrap rather than being cut: they are what an auditor reads.
+        fitted = table(headers, rows, width=width, shrink=["actor"], wrap=["details"])
+        return f"{wrap_text(title, width, indent=2)}\n\n{fitted}"
 
     emit(
         fmt,
@@ -191,7 +197,14 @@ def list_pairings(
     records = ctx.views.pairings(program, direction, status, person)
     for record in records:
         record["short_id"] = record["id"][:8]
-    emit_records(records, LIST_COLUMNS, fmt, table_columns=LIST_TABLE)
+    emit_records(
+        records,
+        LIST_COLUMNS,
+        fmt,
+        table_columns=LIST_TABLE,
+        shrink=["program"],
+        optional=LIST_OPTIONAL,
+    )
 
 
 COMMANDS = [show, history, list_pairings]

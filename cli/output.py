@@ -23,7 +23,7 @@ import click
 FORMATS = ("table", "json", "csv")
 ELLIPSIS = "…"
 GAP = 2  # spaces between table columns
-MIN_WIDTH = 6  # a shortened column keeps at least this many characters
+MIN_WIDTH = 10  # a shortened column keeps this many characters; optional ones go first
 
 format_option = click.option(
     "--format",
@@ -257,8 +257,9 @@ def side_by_side(
     """One column per group (e.g. traditional | reverse | peer), one row per metric.
 
     A metric whose path has a "|N" suffix is shown with N decimals; `defaults`
-    fills values a group lacks (a reason nobody dropped out for counts 0). On a
-    narrow terminal, labels and long group names (program slugs) are cut.
+    fills values a group lacks (a reason nobody dropped out for counts 0). When
+    the groups do not fit `width`, they continue in further blocks, each
+    repeating the metric labels: group names are not cut, so they stay readable.
     """
     headers = ["", *[str(g["key"]) for g in groups]]
     flat = [flatten(g) for g in groups]
@@ -272,4 +273,26 @@ def side_by_side(
                 value = f"{value:.{int(digits)}f}"
             row.append(value)
         rows.append(row)
-    return table(headers, rows, width=width, shrink=headers)
+    if width is None:
+        return table(headers, rows)
+    blocks = []
+    for chunk in _blocks(headers, rows, width):
+        columns = [0, *chunk]
+        block_rows = [[row[i] for i in columns] for row in rows]
+        block = table([headers[i] for i in columns], block_rows, width=width, shrink=headers)
+        blocks.append(block)
+    return "\n\n".join(blocks)
+
+
+def _blocks(headers: Sequence[str], rows: Rows, width: int) -> list[list[int]]:
+    """Group columns 1.. packed into blocks that fit `width` beside column 0."""
+    natural = [max(len(h), *(len(cell(row[i])) for row in rows)) for i, h in enumerate(headers)]
+    blocks: list[list[int]] = [[]]
+    used = natural[0]
+    for i in range(1, len(headers)):
+        if blocks[-1] and used + GAP + natural[i] > width:
+            blocks.append([])
+            used = natural[0]
+        blocks[-1].append(i)
+        used += GAP + natural[i]
+    return blocks

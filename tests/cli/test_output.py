@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from cli import output
-from cli.output import emit, shorten, table, terminal_width
+from cli.output import emit, shorten, side_by_side, table, terminal_width
 
 
 def _emit(fmt: str, capsys: pytest.CaptureFixture[str]) -> str:
@@ -89,14 +89,14 @@ def test_a_narrow_table_cuts_the_widest_shrinkable_column_first() -> None:
 
 
 def test_shrinkable_columns_share_the_room_left_evenly() -> None:
-    # At 24, name and team share 18: 9 each.
-    lines = table(HEADERS[:3], [r[:3] for r in ROWS], width=24, shrink=["name", "team"])
+    # At 26, name and team share 20: 10 each.
+    lines = table(HEADERS[:3], [r[:3] for r in ROWS], width=26, shrink=["name", "team"])
 
     assert lines.splitlines() == [
-        "id  name       team",
-        "--  ---------  ---------",
-        "E1  Ada Love…  Analytic…",
-        "E2  Grace Ho…  Compilers",
+        "id  name        team",
+        "--  ----------  ----------",
+        "E1  Ada Lovel…  Analytica…",
+        "E2  Grace Hop…  Compilers",
     ]
 
 
@@ -127,7 +127,25 @@ def test_optional_columns_go_only_while_the_table_does_not_fit() -> None:
     )
 
 
-def test_a_table_that_cannot_fit_is_kept_at_its_minimum() -> None:
+def test_a_table_that_cannot_fit_keeps_ten_characters_of_a_shortened_column() -> None:
     lines = table(["id", "name"], [["E1", "Ada Lovelace"]], width=4, shrink=["name"])
 
-    assert lines.splitlines() == ["id  name", "--  ------", "E1  Ada L…"]
+    assert lines.splitlines() == ["id  name", "--  ----------", "E1  Ada Lovel…"]
+
+
+def test_side_by_side_continues_groups_that_do_not_fit_in_a_second_block() -> None:
+    groups = [{"key": f"2026-Q{q}", "n": q} for q in (1, 2, 3)]
+    # "started" and two 7-character groups with their gaps make 25.
+
+    assert side_by_side(groups, [("started", "n")], width=25).splitlines() == [
+        "         2026-Q1  2026-Q2",
+        "-------  -------  -------",
+        "started  1        2",
+        "",
+        "         2026-Q3",
+        "-------  -------",
+        "started  3",
+    ]
+    assert side_by_side(groups, [("started", "n")]).splitlines()[0] == (
+        "         2026-Q1  2026-Q2  2026-Q3"
+    )
