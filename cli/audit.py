@@ -56,7 +56,7 @@ def show(ctx: LedgerContext, pairing: str, fmt: str) -> None:
 
     Example: mentorship show E2001/E1042
     """
-    found = _people_and_program(ctx, ctx.resolve_pairing(pairing))
+    found = _people_and_program(ctx, ctx.resolve_pairing(pairing, active_only=False))
     m = found.pop("pairing")
     counted = m.counted_meetings
     summary: dict[str, Any] = {
@@ -134,7 +134,7 @@ def history(ctx: LedgerContext, pairing: str, fmt: str) -> None:
 
     Example: mentorship history 3f2a9c --format json
     """
-    pairing_id = ctx.resolve_pairing(pairing)
+    pairing_id = ctx.resolve_pairing(pairing, active_only=False)
     found = _people_and_program(ctx, pairing_id)
     found.pop("pairing")
     events: list[dict[str, Any]] = []

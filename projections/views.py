@@ -51,6 +51,19 @@ def _current(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
+def candidates(rows: Sequence[tuple[Any, ...]]) -> str:
+    """(id, program, paired_on, ended_on) rows as "3f2a9c1e (spring-2026,
+    2026-02-02 to 2026-05-01)" or "... (spring-2026, 2026-06-01, active)"."""
+    size = 8  # the short id tables show; longer only if two would look alike
+    while len({row[0][:size] for row in rows}) < len(rows):
+        size += 1
+    return ", ".join(
+        f"{hex_id[:size]} ({program}, {paired_on}"
+        + (f" to {ended_on})" if ended_on else ", active)")
+        for hex_id, program, paired_on, ended_on in rows
+    )
+
+
 class LedgerViews:
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self.runner = ViewRunner(recorder)
@@ -128,10 +141,13 @@ class LedgerViews:
 
     # Pairing references: full id, unique prefix, or MENTOR/MENTEE.
 
-    def resolve(self, reference: str) -> UUID:
+    def resolve(self, reference: str, *, active_only: bool = True) -> UUID:
+        """The pairing a reference names. MENTOR/MENTEE names the one pairing of
+        those two people (either order, any program): the one active pairing when
+        `active_only` (commands that record), else active or ended (reads)."""
         reference = reference.strip()
         if "/" in reference:
-            return self._resolve_people(reference)
+            return self._resolve_people(reference, active_only)
         digits = reference.lower().replace("-", "")
         if not _HEX.match(digits) or len(digits) > 32:
             raise InvalidInput(
@@ -156,20 +172,25 @@ class LedgerViews:
             f"pairing prefix {reference!r} is ambiguous",
         )
 
-    def _resolve_people(self, reference: str) -> UUID:
+    def _resolve_people(self, reference: str, active_only: bool) -> UUID:
         first, _, second = reference.partition("/")
+        only_active = " AND ended_on IS NULL" if active_only else ""
         self.catch_up()
         with self.db.transaction(commit=False) as cursor:
             rows = cursor.execute(
-                "SELECT id FROM view_pairings WHERE ended_on IS NULL AND "
-                "((mentor = ? AND mentee = ?) OR (mentor = ? AND mentee = ?)) ORDER BY id",
+                "SELECT id, program, paired_on, ended_on FROM view_pairings WHERE "
+                f"((mentor = ? AND mentee = ?) OR (mentor = ? AND mentee = ?)){only_active} "
+                "ORDER BY paired_on, id",
                 (first, second, second, first),
             ).fetchall()
-        return self._one(
-            [row[0] for row in rows],
-            f"no active pairing of {first} and {second}",
-            f"{first} and {second} have several active pairings",
-        )
+        kind = "active pairing" if active_only else "pairing"
+        if not rows:
+            raise NotFound(f"no {kind} of {first} and {second}")
+        if len(rows) > 1:
+            raise AmbiguousReference(
+                f"{first} and {second} have {len(rows)} {kind}s: {candidates(rows)}; give an id"
+            )
+        return UUID(rows[0][0])
 
     @staticmethod
     def _one(ids: list[str], missing: str, ambiguous: str) -> UUID:
