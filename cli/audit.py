@@ -74,17 +74,40 @@ def show(ctx: LedgerContext, pairing: str, fmt: str) -> None:
         "minutes": sum(x.minutes for x in counted),
         "last_met_on": m.last_met_on,
         "meeting_log": [
-            {"number": x.number, "on": x.on, "minutes": x.minutes, "retracted": x.retracted}
+            {
+                "number": x.number,
+                "on": x.on,
+                "minutes": x.minutes,
+                "note": x.note,
+                "retracted": x.retracted,
+            }
             for x in m.meetings
         ],
     }
-    rows = [[x["number"], x["on"], x["minutes"], x["retracted"]] for x in summary["meeting_log"]]
     emit(
         fmt,
         json=summary,
-        csv=(["number", "on", "minutes", "retracted"], rows),
+        csv=(SHOW_PAIRING + SHOW_MEETING, _show_rows(summary)),
         table=lambda width: _show_text(summary, width),
     )
+
+
+# show's CSV is tidy: one row per meeting, each carrying the pairing's fields
+# (those `list` starts with, in its order).
+SHOW_PAIRING = LIST_COLUMNS[: LIST_COLUMNS.index("end_reason") + 1]
+SHOW_MEETING = ["number", "on", "minutes", "note", "retracted"]
+
+
+def _show_rows(s: dict[str, Any]) -> list[list[Any]]:
+    people = {
+        "program": s["program"]["id"],
+        "mentor": s["mentor"]["id"],
+        "mentee": s["mentee"]["id"],
+    }
+    pairing = [people.get(c, s.get(c)) for c in SHOW_PAIRING]
+    meetings = [[x[c] for c in SHOW_MEETING] for x in s["meeting_log"]]
+    # A pairing that never met still gets its row, with empty meeting columns.
+    return [pairing + meeting for meeting in meetings or [[None] * len(SHOW_MEETING)]]
 
 
 def _show_text(s: dict[str, Any], width: int | None) -> str:
@@ -100,14 +123,25 @@ def _show_text(s: dict[str, Any], width: int | None) -> str:
         + (f", ended {s['ended_on']} ({s['end_reason']})" if s["ended_on"] else ""),
         f"Meetings   {s['meetings']} ({s['minutes']} min), last met {s['last_met_on'] or '-'}",
     ]
-    if s["meeting_log"]:
-        rows = [
-            [x["number"], x["on"], x["minutes"], "retracted" if x["retracted"] else ""]
-            for x in s["meeting_log"]
-        ]
-        lines += ["", table(["no.", "on", "minutes", ""], rows)]
     # Long names continue under the values, past the 11-character labels.
-    return wrap_text("\n".join(lines), width, indent=11)
+    text = wrap_text("\n".join(lines), width, indent=11)
+    log = s["meeting_log"]
+    if not log:
+        return text
+    # The note column appears only when there is a note to show.
+    noted = any(x["note"] for x in log)
+    headers = ["no.", "on", "minutes", *(["note"] if noted else []), ""]
+    rows = [
+        [
+            x["number"],
+            x["on"],
+            x["minutes"],
+            *([x["note"] or ""] if noted else []),
+            "retracted" if x["retracted"] else "",
+        ]
+        for x in log
+    ]
+    return f"{text}\n\n{table(headers, rows, width=width, shrink=['note'])}"
 
 
 def _details(payload: dict[str, Any]) -> str:

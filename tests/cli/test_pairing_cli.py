@@ -122,6 +122,7 @@ def test_meet_prints_the_meeting_number_and_counts_it(
         "number": 4,
         "on": "2026-11-20",
         "minutes": 50,
+        "note": "Goals",
         "retracted": False,
     }
 

@@ -12,6 +12,7 @@ from cli import output
 
 LONG_PROGRAM = "leadership-for-engineers-2026"
 LONG_NAME = "Maximilian Alexander von Humboldt-Lovelace"
+LONG_NOTE = "Went through the promotion packet, then practised the calibration talk twice"
 TERMINAL = {"COLUMNS": "80"}
 
 
@@ -32,7 +33,7 @@ def long_names(populated: World, ok: RunFn) -> str:
     pairing = ok(
         "pair", "--program", LONG_PROGRAM, "--mentor", "E1", "--mentee", "E5", "--on", "2026-09-01"
     ).stdout.strip()
-    ok("meet", pairing, "--minutes", "50", "--on", "2026-09-15")
+    ok("meet", pairing, "--minutes", "50", "--on", "2026-09-15", "--note", LONG_NOTE)
     return pairing
 
 
@@ -99,6 +100,10 @@ def test_history_on_a_terminal_wraps_the_details_and_the_title(
         "",
         "",
         "2    Met     2026-09-15",
+        "",
+        "",
+        "",
+        "",
     ]
     assert [line[54:] for line in table] == [
         "details",
@@ -109,7 +114,11 @@ def test_history_on_a_terminal_wraps_the_details_and_the_title(
         "direction=traditional,",
         "mentor_level=7,",
         "mentee_level=4",
-        "number=1, minutes=50",
+        "number=1, minutes=50,",
+        "note=Went through the",
+        "promotion packet, then",
+        "practised the calibration",
+        "talk twice",
     ]
 
 
@@ -152,3 +161,26 @@ def test_at_risk_on_a_terminal_cuts_names_and_leaves_out_cadence_and_last_met(
         f"{populated.p3[:8]}  spring-20…  reverse      E3 Grace…   E4 Linus…   never_met  235",
         f"{long_names[:8]}  leadershi…  traditional  E1 Ada Lo…  E5 Maximi…  dormant    68",
     ]
+
+
+def test_show_on_a_terminal_wraps_long_lines_and_cuts_the_note(
+    populated: World, long_names: str, terminal: None, ok: RunFn
+) -> None:
+    lines = ok("show", long_names, env=TERMINAL).stdout.splitlines()
+
+    assert lines == [
+        f"Pairing    {long_names}",
+        f"Program    {LONG_PROGRAM} (Leadership for engineers who mentor",
+        "           across departments, meets every 30 days)",
+        "Mentor     E1 (Ada Lovelace)",
+        f"Mentee     E5 ({LONG_NAME})",
+        "Direction  traditional (paired as traditional; 0 reversal(s))",
+        "Status     active, paired 2026-09-01",
+        "Meetings   1 (50 min), last met 2026-09-15",
+        "",
+        "no.  on          minutes  note",
+        "---  ----------  -------  ----------------------------------------------------",
+        # 80 less no. (3), on (10), minutes (7), the empty flag column and 4 gaps: 52.
+        "1    2026-09-15  50       Went through the promotion packet, then practised t…",
+    ]
+    assert LONG_NOTE in ok("show", long_names, "--format", "csv", env=TERMINAL).stdout
