@@ -96,7 +96,9 @@ def _register() -> None:
         engagement,
         pairing,
         person,
+        person_show,
         program,
+        program_show,
         reports,
         retention,
         schema,
@@ -106,6 +108,9 @@ def _register() -> None:
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
+    # Read-only subcommands live in their own modules, apart from those that record.
+    person.person.add_command(person_show.show)
+    program.program.add_command(program_show.show)
 
 
 _register()

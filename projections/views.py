@@ -15,7 +15,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder
 
 from domain.errors import AmbiguousReference, InvalidInput, NotFound
-from projections import engagement, retention
+from projections import engagement, profiles, retention
 from projections.queries import meeting_rows, pairing_rows, person_rows, uuid_text
 from projections.runner import CatchUp, Progress, ViewRunner
 
@@ -49,19 +49,6 @@ def _current(row: tuple[Any, ...]) -> dict[str, Any]:
         "minutes": row[10],
         "last_met_on": row[11],
     }
-
-
-def candidates(rows: Sequence[tuple[Any, ...]]) -> str:
-    """(id, program, paired_on, ended_on) rows as "3f2a9c1e (spring-2026,
-    2026-02-02 to 2026-05-01)" or "... (spring-2026, 2026-06-01, active)"."""
-    size = 8  # the short id tables show; longer only if two would look alike
-    while len({row[0][:size] for row in rows}) < len(rows):
-        size += 1
-    return ", ".join(
-        f"{hex_id[:size]} ({program}, {paired_on}"
-        + (f" to {ended_on})" if ended_on else ", active)")
-        for hex_id, program, paired_on, ended_on in rows
-    )
 
 
 class LedgerViews:
@@ -139,6 +126,32 @@ class LedgerViews:
             ).fetchall()
         return {row[0]: row[1] for row in rows}
 
+    # One person or program at a glance.
+
+    def person(self, employee_id: str) -> dict[str, Any]:
+        """A person's profile and every pairing they are in, in either role."""
+        self.catch_up()
+        with self.db.transaction(commit=False) as cursor:  # one state for every read
+            person = profiles.person_row(cursor, employee_id)
+            rows = cursor.execute(
+                f"{_LIST} WHERE p.mentor = ? OR p.mentee = ? ORDER BY p.paired_on, p.id",
+                (employee_id, employee_id),
+            ).fetchall()
+            names = profiles.partner_names(cursor, employee_id)
+        if person is None:
+            raise NotFound(f"unknown person {employee_id!r}")
+        pairings = [profiles.as_partner(employee_id, _current(row), names) for row in rows]
+        return {**person, "pairings": pairings}
+
+    def program(self, slug: str, as_of: date) -> dict[str, Any]:
+        """A program and the counts of its pairings; health as of `as_of`."""
+        self.catch_up()
+        with self.db.transaction(commit=False) as cursor:
+            found = profiles.program_summary(cursor, slug, as_of)
+        if found is None:
+            raise NotFound(f"unknown program {slug!r}")
+        return found
+
     # Pairing references: full id, unique prefix, or MENTOR/MENTEE.
 
     def resolve(self, reference: str, *, active_only: bool = True) -> UUID:
@@ -187,8 +200,9 @@ class LedgerViews:
         if not rows:
             raise NotFound(f"no {kind} of {first} and {second}")
         if len(rows) > 1:
+            listed = profiles.candidates(rows)
             raise AmbiguousReference(
-                f"{first} and {second} have {len(rows)} {kind}s: {candidates(rows)}; give an id"
+                f"{first} and {second} have {len(rows)} {kind}s: {listed}; give an id"
             )
         return UUID(rows[0][0])
 
