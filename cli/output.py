@@ -88,7 +88,8 @@ def cell(value: Any, digits: int = 3) -> str:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    # A note may span lines; in a table cell it must not break the row.
+    return " ".join(str(value).splitlines())
 
 
 def shorten(text: str, width: int) -> str:

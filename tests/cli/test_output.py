@@ -127,6 +127,14 @@ def test_optional_columns_go_only_while_the_table_does_not_fit() -> None:
     )
 
 
+def test_a_cell_with_line_breaks_stays_on_its_row() -> None:
+    assert table(["no.", "note"], [[1, "agenda:\ngoals\r\nnext steps"]]).splitlines() == [
+        "no.  note",
+        "---  ------------------------",
+        "1    agenda: goals next steps",
+    ]
+
+
 def test_a_table_that_cannot_fit_keeps_ten_characters_of_a_shortened_column() -> None:
     lines = table(["id", "name"], [["E1", "Ada Lovelace"]], width=4, shrink=["name"])
 
