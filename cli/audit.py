@@ -9,7 +9,7 @@ from uuid import UUID
 import click
 
 from cli.context import LedgerContext, pass_ledger
-from cli.output import emit_records, format_option, table, to_csv, to_json
+from cli.output import emit, emit_records, format_option, table, wrap_text
 from cli.params import DIRECTION
 from domain.vocabulary import Status
 
@@ -28,8 +28,11 @@ LIST_COLUMNS = [
     "minutes",
     "last_met_on",
 ]
-# The table is for reading: a short id (any 6+ characters resolve) and fewer columns.
+# The table is for reading: a short id (any 6+ characters resolve) and fewer columns;
+# on a narrow terminal the ending's details and the last meeting give way first
+# (the status still says "ended"; `show` has the rest).
 LIST_TABLE = ["short_id", *[c for c in LIST_COLUMNS[1:] if c not in ("reversals", "minutes")]]
+LIST_OPTIONAL = ["ended_on", "end_reason", "last_met_on"]
 
 
 def _people_and_program(ctx: LedgerContext, pairing_id: UUID) -> dict[str, Any]:
@@ -55,7 +58,7 @@ def show(ctx: LedgerContext, pairing: str, fmt: str) -> None:
 
     Example: mentorship show E2001/E1042
     """
-    found = _people_and_program(ctx, ctx.resolve_pairing(pairing))
+    found = _people_and_program(ctx, ctx.resolve_pairing(pairing, active_only=False))
     m = found.pop("pairing")
     counted = m.counted_meetings
     summary: dict[str, Any] = {
@@ -73,23 +76,43 @@ def show(ctx: LedgerContext, pairing: str, fmt: str) -> None:
         "minutes": sum(x.minutes for x in counted),
         "last_met_on": m.last_met_on,
         "meeting_log": [
-            {"number": x.number, "on": x.on, "minutes": x.minutes, "retracted": x.retracted}
+            {
+                "number": x.number,
+                "on": x.on,
+                "minutes": x.minutes,
+                "note": x.note,
+                "retracted": x.retracted,
+            }
             for x in m.meetings
         ],
     }
-    if fmt == "json":
-        click.echo(to_json(summary))
-        return
-    if fmt == "csv":
-        rows = [
-            [x["number"], x["on"], x["minutes"], x["retracted"]] for x in summary["meeting_log"]
-        ]
-        click.echo(to_csv(["number", "on", "minutes", "retracted"], rows))
-        return
-    click.echo(_show_text(summary))
+    emit(
+        fmt,
+        json=summary,
+        csv=(SHOW_PAIRING + SHOW_MEETING, _show_rows(summary)),
+        table=lambda width: _show_text(summary, width),
+    )
 
 
-def _show_text(s: dict[str, Any]) -> str:
+# show's CSV is tidy: one row per meeting, each carrying the pairing's fields
+# (those `list` starts with, in its order).
+SHOW_PAIRING = LIST_COLUMNS[: LIST_COLUMNS.index("end_reason") + 1]
+SHOW_MEETING = ["number", "on", "minutes", "note", "retracted"]
+
+
+def _show_rows(s: dict[str, Any]) -> list[list[Any]]:
+    people = {
+        "program": s["program"]["id"],
+        "mentor": s["mentor"]["id"],
+        "mentee": s["mentee"]["id"],
+    }
+    pairing = [people.get(c, s.get(c)) for c in SHOW_PAIRING]
+    meetings = [[x[c] for c in SHOW_MEETING] for x in s["meeting_log"]]
+    # A pairing that never met still gets its row, with empty meeting columns.
+    return [pairing + meeting for meeting in meetings or [[None] * len(SHOW_MEETING)]]
+
+
+def _show_text(s: dict[str, Any], width: int | None) -> str:
     lines = [
         f"Pairing    {s['id']}",
         f"Program    {s['program']['id']} ({s['program']['name']}, meets every "
@@ -102,13 +125,25 @@ def _show_text(s: dict[str, Any]) -> str:
         + (f", ended {s['ended_on']} ({s['end_reason']})" if s["ended_on"] else ""),
         f"Meetings   {s['meetings']} ({s['minutes']} min), last met {s['last_met_on'] or '-'}",
     ]
-    if s["meeting_log"]:
-        rows = [
-            [x["number"], x["on"], x["minutes"], "retracted" if x["retracted"] else ""]
-            for x in s["meeting_log"]
+    # Long names continue under the values, past the 11-character labels.
+    text = wrap_text("\n".join(lines), width, indent=11)
+    log = s["meeting_log"]
+    if not log:
+        return text
+    # The note column appears only when there is a note to show.
+    noted = any(x["note"] for x in log)
+    headers = ["no.", "on", "minutes", *(["note"] if noted else []), ""]
+    rows = [
+        [
+            x["number"],
+            x["on"],
+            x["minutes"],
+            *([x["note"] or ""] if noted else []),
+            "retracted" if x["retracted"] else "",
         ]
-        lines += ["", table(["no.", "on", "minutes", ""], rows)]
-    return "\n".join(lines)
+        for x in log
+    ]
+    return f"{text}\n\n{table(headers, rows, width=width, shrink=['note'])}"
 
 
 def _details(payload: dict[str, Any]) -> str:
@@ -135,7 +170,7 @@ def history(ctx: LedgerContext, pairing: str, fmt: str) -> None:
 
     Example: mentorship history 3f2a9c --format json
     """
-    pairing_id = ctx.resolve_pairing(pairing)
+    pairing_id = ctx.resolve_pairing(pairing, active_only=False)
     found = _people_and_program(ctx, pairing_id)
     found.pop("pairing")
     events: list[dict[str, Any]] = []
@@ -151,20 +186,25 @@ def history(ctx: LedgerContext, pairing: str, fmt: str) -> None:
                 "details": payload,
             }
         )
-    if fmt == "json":
-        click.echo(to_json({"pairing": str(pairing_id), **found, "events": events}))
-        return
     headers = ["no.", "type", "on", "recorded_at_utc", "actor", "details"]
-    if fmt == "csv":
-        click.echo(to_csv(headers, [_history_row(e, e["recorded_at"]) for e in events]))
-        return
-    rows = [_history_row(e, e["recorded_at"][:19].replace("T", " ")) for e in events]
-    click.echo(
-        f"Pairing {pairing_id} in {found['program']['id']} ({found['program']['name']}): "
-        f"{found['mentor']['id']} ({found['mentor']['name']}) mentoring "
-        f"{found['mentee']['id']} ({found['mentee']['name']})\n"
+
+    def text(width: int | None) -> str:
+        rows = [_history_row(e, e["recorded_at"][:19].replace("T", " ")) for e in events]
+        title = (
+            f"Pairing {pairing_id} in {found['program']['id']} ({found['program']['name']}): "
+            f"{found['mentor']['id']} ({found['mentor']['name']}) mentoring "
+            f"{found['mentee']['id']} ({found['mentee']['name']})"
+        )
+        # Details wrap rather than being cut: they are what an auditor reads.
+        fitted = table(headers, rows, width=width, shrink=["actor"], wrap=["details"])
+        return f"{wrap_text(title, width, indent=2)}\n\n{fitted}"
+
+    emit(
+        fmt,
+        json={"pairing": str(pairing_id), **found, "events": events},
+        csv=(headers, [_history_row(e, e["recorded_at"]) for e in events]),
+        table=text,
     )
-    click.echo(table(headers, rows))
 
 
 @click.command("list")
@@ -193,7 +233,14 @@ def list_pairings(
     records = ctx.views.pairings(program, direction, status, person)
     for record in records:
         record["short_id"] = record["id"][:8]
-    emit_records(records, LIST_COLUMNS, fmt, table_columns=LIST_TABLE)
+    emit_records(
+        records,
+        LIST_COLUMNS,
+        fmt,
+        table_columns=LIST_TABLE,
+        shrink=["program"],
+        optional=LIST_OPTIONAL,
+    )
 
 
 COMMANDS = [show, history, list_pairings]

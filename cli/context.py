@@ -72,12 +72,15 @@ class LedgerContext:
 
     def resolve_pairing(self, reference: str, *, active_only: bool = True) -> UUID:
         """A pairing id from an id, prefix or MENTOR/MENTEE, for commands that also
-        use the application: the views then share its connection to the store."""
+        use the application: the views then share its connection to the store.
+
+        MENTOR/MENTEE must name exactly one active pairing for commands that
+        record (`active_only`); reads accept the only pairing, active or ended."""
         if self._views is None:
             from projections.views import LedgerViews
 
             self._views = LedgerViews(self.ledger.recorder)
-        return self._views.resolve(reference)
+        return self._views.resolve(reference, active_only=active_only)
 
     def today(self) -> date:
         return self._ledger.today() if self._ledger is not None else date.today()

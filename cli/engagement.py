@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from cli.context import LedgerContext, pass_ledger
-from cli.output import format_option, side_by_side, table, to_csv, to_json
-from cli.reports import as_of_date, emit_groups
+from cli.output import emit, format_option, side_by_side, table
+from cli.reports import as_of_date, csv_rows, emit_groups
 from domain.vocabulary import DIRECTIONS
 
 ENGAGEMENT_METRICS = [
@@ -40,8 +40,8 @@ ENGAGEMENT_CSV = [
 ]
 
 
-def engagement_table(groups: Sequence[dict[str, Any]]) -> str:
-    return side_by_side(groups, ENGAGEMENT_METRICS)
+def engagement_table(groups: Sequence[dict[str, Any]], width: int | None = None) -> str:
+    return side_by_side(groups, ENGAGEMENT_METRICS, width=width)
 
 
 @click.command("engagement")
@@ -87,17 +87,20 @@ MONTHLY_COLUMNS = ["key", *DIRECTIONS, "total"]
 
 def _monthly(ctx: LedgerContext, as_of: date, fmt: str) -> None:
     months = ctx.views.monthly(as_of)
-    if fmt != "table":
-        emit_groups(as_of, "month", months, fmt, lambda _: "", MONTHLY_COLUMNS)
-    elif not months:
-        click.echo(f"No meetings as of {as_of}.")
-    else:
-        click.echo(f"Meetings per month by the direction in force that day, as of {as_of}:")
-        click.echo(
-            table(
-                ["month", *MONTHLY_COLUMNS[1:]], [[m[c] for c in MONTHLY_COLUMNS] for m in months]
-            )
-        )
+
+    def text(width: int | None) -> str:
+        if not months:
+            return f"No meetings as of {as_of}."
+        rows = [[m[c] for c in MONTHLY_COLUMNS] for m in months]
+        fitted = table(["month", *MONTHLY_COLUMNS[1:]], rows, width=width)
+        return f"Meetings per month by the direction in force that day, as of {as_of}:\n{fitted}"
+
+    emit(
+        fmt,
+        json={"as_of": as_of, "by": "month", "groups": months},
+        csv=(MONTHLY_COLUMNS, csv_rows(months, MONTHLY_COLUMNS)),
+        table=text,
+    )
 
 
 AT_RISK_COLUMNS = [
@@ -114,49 +117,54 @@ AT_RISK_COLUMNS = [
     "days_quiet",
     "cadence_days",
 ]
+AT_RISK_TABLE = [
+    "id",
+    "program",
+    "direction",
+    "mentor",
+    "mentee",
+    "health",
+    "last met",
+    "days quiet",
+    "cadence",
+]
 
 
 def _at_risk(ctx: LedgerContext, as_of: date, fmt: str) -> None:
     listed = ctx.views.at_risk(as_of)
-    if fmt == "json":
-        click.echo(to_json({"as_of": as_of, "pairings": listed}))
-        return
-    if fmt == "csv":
-        click.echo(to_csv(AT_RISK_COLUMNS, [[r[c] for c in AT_RISK_COLUMNS] for r in listed]))
-        return
-    if not listed:
-        click.echo(f"No pairings at risk as of {as_of}.")
-        return
-    rows = [
-        [
-            r["id"][:8],
-            r["program"],
-            r["direction"],
-            f"{r['mentor']} {r['mentor_name'] or ''}",
-            f"{r['mentee']} {r['mentee_name'] or ''}",
-            r["health"],
-            r["last_met_on"],
-            r["days_quiet"],
-            r["cadence_days"],
-        ]
-        for r in listed
-    ]
-    click.echo(f"As of {as_of}, worst first:")
-    click.echo(
-        table(
+
+    def text(width: int | None) -> str:
+        if not listed:
+            return f"No pairings at risk as of {as_of}."
+        rows = [
             [
-                "id",
-                "program",
-                "direction",
-                "mentor",
-                "mentee",
-                "health",
-                "last met",
-                "days quiet",
-                "cadence",
-            ],
+                r["id"][:8],
+                r["program"],
+                r["direction"],
+                f"{r['mentor']} {r['mentor_name'] or ''}",
+                f"{r['mentee']} {r['mentee_name'] or ''}",
+                r["health"],
+                r["last_met_on"],
+                r["days_quiet"],
+                r["cadence_days"],
+            ]
+            for r in listed
+        ]
+        # The cadence is the program's, and the last meeting shows in days quiet.
+        fitted = table(
+            AT_RISK_TABLE,
             rows,
+            width=width,
+            shrink=("program", "mentor", "mentee"),
+            optional=("cadence", "last met"),
         )
+        return f"As of {as_of}, worst first:\n{fitted}"
+
+    emit(
+        fmt,
+        json={"as_of": as_of, "pairings": listed},
+        csv=(AT_RISK_COLUMNS, [[r[c] for c in AT_RISK_COLUMNS] for r in listed]),
+        table=text,
     )
 
 

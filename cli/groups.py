@@ -11,7 +11,8 @@ import click
 
 class HelpGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args:
+        # Shell completion parses resiliently and must not print help.
+        if not args and not ctx.resilient_parsing:
             click.echo(ctx.get_help())
             ctx.exit(0)
         return super().parse_args(ctx, args)

@@ -118,7 +118,9 @@ def _register() -> None:
         engagement,
         pairing,
         person,
+        person_show,
         program,
+        program_show,
         reports,
         retention,
         schema,
@@ -128,6 +130,9 @@ def _register() -> None:
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
+    # Read-only subcommands live in their own modules, apart from those that record.
+    person.person.add_command(person_show.show)
+    program.program.add_command(program_show.show)
 
 
 _register()

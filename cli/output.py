@@ -1,19 +1,45 @@
 """Writes query results to stdout as a table, JSON or CSV.
 
-JSON keeps numbers unrounded; tables round them for reading. Dates become
-ISO strings everywhere.
+`emit` is the one place that dispatches on --format. JSON keeps numbers
+unrounded; tables round them for reading. Dates become ISO strings everywhere.
+
+Tables fit the terminal when stdout is one (`terminal_width`, the one place
+that decides the width): long text is cut with "…" or wrapped, and low-value
+columns are left out (see cli.tables). Piped output, JSON and CSV are never
+shortened, so scripts always see every character.
 """
 
 from __future__ import annotations
 
-import csv
+import csv as csv_module
 import io
-import json
-from collections.abc import Mapping, Sequence
+import json as json_module
+import sys
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import click
+
+from cli.tables import Rows, cell, flatten, shorten, side_by_side, table, wrap_text
+
+# The tables are drawn in cli.tables; commands import everything from here.
+__all__ = [
+    "FORMATS",
+    "cell",
+    "emit",
+    "emit_records",
+    "flatten",
+    "format_option",
+    "shorten",
+    "side_by_side",
+    "stdout_is_terminal",
+    "table",
+    "terminal_width",
+    "to_csv",
+    "to_json",
+    "wrap_text",
+]
 
 FORMATS = ("table", "json", "csv")
 
@@ -26,6 +52,37 @@ format_option = click.option(
     help="Output format.",
 )
 
+TableText = Callable[[int | None], str]
+"""Renders a query's table for a width to fit (None: any width)."""
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def terminal_width() -> int | None:
+    """The width tables must fit: the terminal's (COLUMNS, when set, wins) while
+    stdout is a terminal; None when it is piped or redirected, so nothing is cut."""
+    if not stdout_is_terminal():
+        return None
+    import shutil  # not needed by `--help`
+
+    return shutil.get_terminal_size().columns
+
+
+def emit(fmt: str, *, json: Any, csv: tuple[Sequence[str], Rows], table: TableText) -> None:
+    """Writes one query result to stdout in the chosen format.
+
+    `json` is the data for --format json, `csv` its (headers, rows), and
+    `table(width)` the text for people, fitted to `width` when that is not None.
+    """
+    if fmt == "json":
+        click.echo(to_json(json))
+    elif fmt == "csv":
+        click.echo(to_csv(*csv))
+    else:
+        click.echo(table(terminal_width()))
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
@@ -37,39 +94,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def cell(value: Any, digits: int = 3) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    texts = [[cell(v) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in texts:
-        widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths).rstrip())
-    for row in texts:
-        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines)
-
-
 def to_json(data: Any) -> str:
-    return json.dumps(_plain(data), indent=2, ensure_ascii=False)
+    return json_module.dumps(_plain(data), indent=2, ensure_ascii=False)
 
 
-def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def to_csv(headers: Sequence[str], rows: Rows) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_module.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
     for row in rows:
         writer.writerow(["" if v is None else _plain(v) for v in row])
@@ -81,51 +112,23 @@ def emit_records(
     columns: Sequence[str],
     fmt: str,
     table_columns: Sequence[str] | None = None,
+    *,
+    shrink: Collection[str] = (),
+    optional: Sequence[str] = (),
 ) -> None:
-    """A list of flat records: JSON array, CSV with a header, or an aligned table."""
-    if fmt == "json":
-        click.echo(to_json([{c: r.get(c) for c in columns} for r in records]))
-        return
-    shown = columns if fmt == "csv" or table_columns is None else table_columns
-    rows = [[r.get(c) for c in shown] for r in records]
-    if fmt == "csv":
-        click.echo(to_csv(shown, rows))
-    else:
-        click.echo(table(shown, rows) if records else "(none)")
+    """A list of flat records: JSON array, CSV with a header, or an aligned table
+    (of `table_columns`, by default all; "(none)" when empty)."""
+    shown = table_columns or columns
 
+    def text(width: int | None) -> str:
+        if not records:
+            return "(none)"
+        rows = [[r.get(c) for c in shown] for r in records]
+        return table(shown, rows, width=width, shrink=shrink, optional=optional)
 
-def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested objects become `parent.child` columns, for CSV."""
-    flat: dict[str, Any] = {}
-    for key, value in record.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
-
-
-def side_by_side(
-    groups: Sequence[Mapping[str, Any]],
-    metrics: Sequence[tuple[str, str]],
-    defaults: Mapping[str, Any] | None = None,
-) -> str:
-    """One column per group (e.g. traditional | reverse | peer), one row per metric.
-
-    A metric whose path has a "|N" suffix is shown with N decimals; `defaults`
-    fills values a group lacks (a reason nobody dropped out for counts 0).
-    """
-    headers = ["", *[str(g["key"]) for g in groups]]
-    flat = [flatten(g) for g in groups]
-    rows = []
-    for label, spec in metrics:
-        path, _, digits = spec.partition("|")
-        row: list[Any] = [label]
-        for values in flat:
-            value = values.get(path, (defaults or {}).get(path))
-            if digits and isinstance(value, int | float) and not isinstance(value, bool):
-                value = f"{value:.{int(digits)}f}"
-            row.append(value)
-        rows.append(row)
-    return table(headers, rows)
+    emit(
+        fmt,
+        json=[{c: r.get(c) for c in columns} for r in records],
+        csv=(columns, [[r.get(c) for c in columns] for r in records]),
+        table=text,
+    )

@@ -121,7 +121,7 @@ def people(ctx: LedgerContext, fmt: str) -> None:
     Example: mentorship people --format csv
     """
     columns = ["id", "name", "email", "level", "department", "joined_on", "left_on"]
-    emit_records(ctx.views.people(), columns, fmt)
+    emit_records(ctx.views.people(), columns, fmt, shrink=["name", "email", "department"])
 
 
 COMMANDS = [person, people]

@@ -76,7 +76,8 @@ def programs(ctx: LedgerContext, fmt: str) -> None:
     Example: mentorship programs --format json
     """
     columns = ["id", "name", "cadence_days", "launched_on", "closed_on", "pairings", "active"]
-    emit_records(ctx.views.programs(), columns, fmt)
+    # The slug stays whole: commands take it.
+    emit_records(ctx.views.programs(), columns, fmt, shrink=["name"], optional=["launched_on"])
 
 
 COMMANDS = [program, programs]

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from cli.context import LedgerContext, pass_ledger
-from cli.output import flatten, to_csv, to_json
+from cli.output import emit, flatten
 from domain.dates import check_not_future, parse_date
 
 
@@ -50,18 +50,22 @@ def emit_groups(
     by: str,
     groups: list[dict[str, Any]],
     fmt: str,
-    render: Callable[[list[dict[str, Any]]], str],
+    render: Callable[[list[dict[str, Any]], int | None], str],
     csv_columns: Sequence[str],
 ) -> None:
-    if fmt == "json":
-        click.echo(to_json({"as_of": as_of, "by": by, "groups": groups}))
-    elif fmt == "csv":
-        click.echo(to_csv(csv_columns, csv_rows(groups, csv_columns)))
-    elif not groups:
-        click.echo(f"No pairings as of {as_of}.")
-    else:
-        click.echo(f"As of {as_of}, by {by}:")
-        click.echo(render(groups))
+    """Groups side by side: `render(groups, width)` draws the table."""
+
+    def text(width: int | None) -> str:
+        if not groups:
+            return f"No pairings as of {as_of}."
+        return f"As of {as_of}, by {by}:\n{render(groups, width)}"
+
+    emit(
+        fmt,
+        json={"as_of": as_of, "by": by, "groups": groups},
+        csv=(csv_columns, csv_rows(groups, csv_columns)),
+        table=text,
+    )
 
 
 @click.command("replay")

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from cli.context import LedgerContext, pass_ledger
-from cli.output import format_option, side_by_side, table, to_csv, to_json
+from cli.output import emit, format_option, side_by_side, table
 from cli.reports import as_of_date, emit_groups
 from domain.vocabulary import END_REASONS, EndReason
 
@@ -47,10 +47,10 @@ def retention_table_metrics(groups: Sequence[dict[str, Any]]) -> list[tuple[str,
     return RETENTION_METRICS + [(f"  dropout: {r}", f"dropout_reasons.{r}") for r in reasons]
 
 
-def retention_table(groups: Sequence[dict[str, Any]]) -> str:
+def retention_table(groups: Sequence[dict[str, Any]], width: int | None = None) -> str:
     """Groups side by side; a reason nobody in a group dropped out for counts 0."""
     zeros = {f"dropout_reasons.{r}": 0 for r in DROPOUT_REASONS}
-    return side_by_side(groups, retention_table_metrics(groups), zeros)
+    return side_by_side(groups, retention_table_metrics(groups), zeros, width)
 
 
 @click.command("retention")
@@ -81,18 +81,26 @@ def retention(
     emit_groups(as_of, by, groups, fmt, retention_table, RETENTION_CSV)
 
 
+PARTICIPANT_COLUMNS = ["key", "role", "people", "eligible", "retained", "share"]
+
+
 def _participants(ctx: LedgerContext, as_of: date, fmt: str) -> None:
     groups = ctx.views.participant_retention(as_of)
-    columns = ["key", "role", "people", "eligible", "retained", "share"]
-    if fmt == "json":
-        click.echo(to_json({"as_of": as_of, "by": "role", "groups": groups}))
-        return
-    rows = [[g[c] for c in columns] for g in groups]
-    if fmt == "csv":
-        click.echo(to_csv(columns, rows))
-        return
-    click.echo(f"As of {as_of}: share still in the organisation 365 days after first pairing")
-    click.echo(table(["direction", "role", "people", "eligible", "retained", "share"], rows))
+    rows = [[g[c] for c in PARTICIPANT_COLUMNS] for g in groups]
+
+    def text(width: int | None) -> str:
+        headers = ["direction", *PARTICIPANT_COLUMNS[1:]]
+        return (
+            f"As of {as_of}: share still in the organisation 365 days after first pairing\n"
+            + table(headers, rows, width=width)
+        )
+
+    emit(
+        fmt,
+        json={"as_of": as_of, "by": "role", "groups": groups},
+        csv=(PARTICIPANT_COLUMNS, rows),
+        table=text,
+    )
 
 
 COMMANDS = [retention]

@@ -43,8 +43,9 @@ def _day(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
-def pairing_rows(cursor: Cursor, as_of: date) -> list[PairingRow]:
-    """Pairings as of D; their ids stay 32 hex digits (see `uuid_text`).
+def pairing_rows(cursor: Cursor, as_of: date, program: str | None = None) -> list[PairingRow]:
+    """Pairings as of D (only those of `program`, if given); their ids stay 32
+    hex digits (see `uuid_text`).
 
     Reads the latest `on` date in the same transaction as the rows, so that a
     batch committed meanwhile by another process cannot mix two states.
@@ -54,10 +55,12 @@ def pairing_rows(cursor: Cursor, as_of: date) -> list[PairingRow]:
         "SELECT latest_on FROM view_tracking WHERE projection = ?", (PROJECTION,)
     ).fetchone()
     latest_on = (tracked[0] if tracked else None) or ""
-    if day >= latest_on:
-        rows = cursor.execute(_CURRENT, (day,)).fetchall()
-    else:
-        rows = cursor.execute(_AS_OF, (day, day, day, day, day)).fetchall()
+    current = day >= latest_on
+    sql, params = (_CURRENT, [day]) if current else (_AS_OF, [day] * 5)
+    if program is not None:  # both queries end in their WHERE clause
+        sql += " AND program = ?" if current else " AND p.program = ?"
+        params.append(program)
+    rows = cursor.execute(sql, params).fetchall()
     cadence = dict(cursor.execute("SELECT slug, cadence_days FROM view_programs").fetchall())
     iso = date.fromisoformat
     # Built positionally in one comprehension: tens of thousands per query.

@@ -16,7 +16,7 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from domain.errors import AmbiguousReference, InvalidInput, NotFound
 from domain.vocabulary import Status, direction_after
-from projections import engagement, retention
+from projections import engagement, profiles, retention
 from projections.queries import meeting_rows, pairing_rows, person_rows, uuid_text
 from projections.runner import CatchUp, Progress, ViewRunner
 
@@ -126,12 +126,41 @@ class LedgerViews:
             ).fetchall()
         return {row[0]: row[1] for row in rows}
 
+    # One person or program at a glance.
+
+    def person(self, employee_id: str) -> dict[str, Any]:
+        """A person's profile and every pairing they are in, in either role."""
+        self.catch_up()
+        with self.db.transaction(commit=False) as cursor:  # one state for every read
+            person = profiles.person_row(cursor, employee_id)
+            rows = cursor.execute(
+                f"{_LIST} WHERE p.mentor = ? OR p.mentee = ? ORDER BY p.paired_on, p.id",
+                (employee_id, employee_id),
+            ).fetchall()
+            names = profiles.partner_names(cursor, employee_id)
+        if person is None:
+            raise NotFound(f"unknown person {employee_id!r}")
+        pairings = [profiles.as_partner(employee_id, _current(row), names) for row in rows]
+        return {**person, "pairings": pairings}
+
+    def program(self, slug: str, as_of: date) -> dict[str, Any]:
+        """A program and the counts of its pairings; health as of `as_of`."""
+        self.catch_up()
+        with self.db.transaction(commit=False) as cursor:
+            found = profiles.program_summary(cursor, slug, as_of)
+        if found is None:
+            raise NotFound(f"unknown program {slug!r}")
+        return found
+
     # Pairing references: full id, unique prefix, or MENTOR/MENTEE.
 
-    def resolve(self, reference: str) -> UUID:
+    def resolve(self, reference: str, *, active_only: bool = True) -> UUID:
+        """The pairing a reference names. MENTOR/MENTEE names the one pairing of
+        those two people (either order, any program): the one active pairing when
+        `active_only` (commands that record), else active or ended (reads)."""
         reference = reference.strip()
         if "/" in reference:
-            return self._resolve_people(reference)
+            return self._resolve_people(reference, active_only)
         digits = reference.lower().replace("-", "")
         if not _HEX.match(digits) or len(digits) > 32:
             raise InvalidInput(
@@ -156,20 +185,26 @@ class LedgerViews:
             f"pairing prefix {reference!r} is ambiguous",
         )
 
-    def _resolve_people(self, reference: str) -> UUID:
+    def _resolve_people(self, reference: str, active_only: bool) -> UUID:
         first, _, second = reference.partition("/")
+        only_active = " AND ended_on IS NULL" if active_only else ""
         self.catch_up()
         with self.db.transaction(commit=False) as cursor:
             rows = cursor.execute(
-                "SELECT id FROM view_pairings WHERE ended_on IS NULL AND "
-                "((mentor = ? AND mentee = ?) OR (mentor = ? AND mentee = ?)) ORDER BY id",
+                "SELECT id, program, paired_on, ended_on FROM view_pairings WHERE "
+                f"((mentor = ? AND mentee = ?) OR (mentor = ? AND mentee = ?)){only_active} "
+                "ORDER BY paired_on, id",
                 (first, second, second, first),
             ).fetchall()
-        return self._one(
-            [row[0] for row in rows],
-            f"no active pairing of {first} and {second}",
-            f"{first} and {second} have several active pairings",
-        )
+        kind = "active pairing" if active_only else "pairing"
+        if not rows:
+            raise NotFound(f"no {kind} of {first} and {second}")
+        if len(rows) > 1:
+            listed = profiles.candidates(rows)
+            raise AmbiguousReference(
+                f"{first} and {second} have {len(rows)} {kind}s: {listed}; give an id"
+            )
+        return UUID(rows[0][0])
 
     @staticmethod
     def _one(ids: list[str], missing: str, ambiguous: str) -> UUID:

@@ -96,17 +96,53 @@ def test_show_json_has_the_whole_pairing(populated: World, ok: RunFn) -> None:
         "meetings": 0,
         "minutes": 0,
         "last_met_on": None,
-        "meeting_log": [{"number": 1, "on": "2026-03-16", "minutes": 30, "retracted": True}],
+        "meeting_log": [
+            {"number": 1, "on": "2026-03-16", "minutes": 30, "note": None, "retracted": True}
+        ],
     }
 
 
-def test_show_csv_is_the_meeting_log(populated: World, ok: RunFn) -> None:
+def test_show_csv_has_one_row_per_meeting_with_the_pairing_fields(
+    populated: World, ok: RunFn
+) -> None:
+    ok("meet", populated.p1, "--minutes", "20", "--on", "2026-11-20", "--note", "CV, then goals")
+    ok("retract", populated.p1, "2", "--reason", "wrong date")
+    pairing = f"{populated.p1},spring-2026,E1,E2,traditional,active,2026-02-02,,"
+
     assert ok("show", populated.p1, "--format", "csv").stdout == (
-        "number,on,minutes,retracted\n"
-        "1,2026-02-10,60,False\n"
-        "2,2026-03-10,45,False\n"
-        "3,2026-10-30,30,False\n"
+        "id,program,mentor,mentee,direction,status,paired_on,ended_on,end_reason,"
+        "number,on,minutes,note,retracted\n"
+        f"{pairing},1,2026-02-10,60,,False\n"
+        f"{pairing},2,2026-03-10,45,,True\n"
+        f"{pairing},3,2026-10-30,30,,False\n"
+        f'{pairing},4,2026-11-20,20,"CV, then goals",False\n'
     )
+
+
+def test_show_csv_of_a_pairing_that_never_met_is_one_row(populated: World, ok: RunFn) -> None:
+    ok("end", populated.p3, "--reason", "mismatch", "--on", "2026-05-01")
+
+    assert ok("show", "E4/E3", "--format", "csv").stdout.splitlines()[1:] == [
+        f"{populated.p3},spring-2026,E3,E4,reverse,ended,2026-04-01,2026-05-01,mismatch,,,,,"
+    ]
+
+
+def test_show_gives_meeting_notes_in_json_and_the_table(populated: World, ok: RunFn) -> None:
+    ok("meet", populated.p2, "--minutes", "25", "--on", "2026-04-02", "--note", "Code review")
+
+    shown = json.loads(ok("show", populated.p2, "--format", "json").stdout)
+    lines = ok("show", populated.p2).stdout.splitlines()
+
+    assert shown["meeting_log"] == [
+        {"number": 1, "on": "2026-03-16", "minutes": 30, "note": None, "retracted": False},
+        {"number": 2, "on": "2026-04-02", "minutes": 25, "note": "Code review", "retracted": False},
+    ]
+    assert lines[8:] == [
+        "no.  on          minutes  note",
+        "---  ----------  -------  -----------",
+        "1    2026-03-16  30",
+        "2    2026-04-02  25       Code review",
+    ]
 
 
 # history

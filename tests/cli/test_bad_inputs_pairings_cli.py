@@ -130,7 +130,7 @@ ARRANGED = [
     pytest.param(
         [("program", "launch", "autumn-2026", "--name", "Autumn", "--on", "2026-09-01"),
          ("pair", "--program", "autumn-2026", "--mentor", "E2", "--mentee", "E1")],
-        ("meet", "E1/E2", "--minutes", "30"), "several active pairings", id="ref ambiguous people",
+        ("meet", "E1/E2", "--minutes", "30"), "have 2 active pairings", id="ref ambiguous people",
     ),
     pytest.param([E4_LEFT], ("reopen", "{p3}", "--reason", "back"), "left", id="reopen left"),
     pytest.param([CLOSED], ("reopen", "{p1}", "--reason", "again"), "closed", id="reopen closed"),

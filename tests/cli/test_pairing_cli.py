@@ -100,7 +100,8 @@ def test_pairing_again_after_an_ending_gets_a_new_id(populated: World, ok: RunFn
 
     second = str(pairing_id("spring-2026", "E1", "E2", 2))
     assert new.stdout == f"{second}\n"
-    assert _shown(ok, "E1/E2")["id"] == second  # the active one
+    met = ok("meet", "E1/E2", "--minutes", "30")  # records take the one active pairing
+    assert met.stdout == f"Recorded meeting 1 of pairing {second}\n"
 
 
 # meet
@@ -121,6 +122,7 @@ def test_meet_prints_the_meeting_number_and_counts_it(
         "number": 4,
         "on": "2026-11-20",
         "minutes": 50,
+        "note": "Goals",
         "retracted": False,
     }
 

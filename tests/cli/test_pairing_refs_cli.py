@@ -1,5 +1,6 @@
 """The ways a command may name a pairing: its full id, a unique prefix of at
-least 6 hex digits, or MENTOR/MENTEE for the one active pairing of two people."""
+least 6 hex digits, or MENTOR/MENTEE: for commands that record, the one active
+pairing of two people; for show and history, their only pairing, even ended."""
 
 from __future__ import annotations
 
@@ -98,20 +99,64 @@ def test_people_with_active_pairings_in_two_programs_are_ambiguous(
     populated: World, ok: RunFn, refused: RefusedFn
 ) -> None:
     ok("program", "launch", "autumn-2026", "--name", "Autumn 2026", "--on", "2026-09-01")
-    other = ok("pair", "--program", "autumn-2026", "--mentor", "E2", "--mentee", "E1")
-    first, second = sorted([populated.p1, other.stdout.strip()])
+    other = ok("pair", "--program", "autumn-2026", "--mentor", "E2", "--mentee", "E1").stdout
 
     message = refused("meet", "E1/E2", "--minutes", "30")
 
-    assert message == f"Error: E1 and E2 have several active pairings: {first}, {second}"
+    assert message == (
+        f"Error: E1 and E2 have 2 active pairings: {populated.p1[:8]} (spring-2026, "
+        f"2026-02-02, active), {other[:8]} (autumn-2026, 2026-11-22, active); give an id"
+    )
 
 
-def test_people_without_an_active_pairing_are_refused(
-    populated: World, ok: RunFn, refused: RefusedFn
-) -> None:
-    assert refused("show", "E1/E4") == "Error: no active pairing of E1 and E4"
+def test_people_without_any_pairing_are_refused(populated: World, refused: RefusedFn) -> None:
+    assert refused("show", "E1/E4") == "Error: no pairing of E1 and E4"
+    assert refused("history", "E4/E1") == "Error: no pairing of E4 and E1"
+    assert refused("meet", "E1/E4", "--minutes", "30") == "Error: no active pairing of E1 and E4"
 
+
+def test_show_and_history_find_an_ended_pairing_by_its_people(populated: World, ok: RunFn) -> None:
     ok("end", populated.p1, "--reason", "completed", "--on", "2026-11-01")
 
-    assert refused("show", "E2/E1") == "Error: no active pairing of E2 and E1"
-    assert _shown(ok, populated.p1)["status"] == "ended"  # still there by id
+    shown = _shown(ok, "E2/E1")
+    history = json.loads(ok("history", "E1/E2", "--format", "json").stdout)
+
+    assert (shown["id"], shown["status"], shown["ended_on"]) == (
+        populated.p1,
+        "ended",
+        "2026-11-01",
+    )
+    assert history["pairing"] == populated.p1
+    assert history["events"][-1]["type"] == "Ended"
+
+
+def test_commands_that_record_refuse_an_ended_pairing_named_by_its_people(
+    populated: World, ok: RunFn, refused: RefusedFn
+) -> None:
+    ok("end", populated.p1, "--reason", "completed", "--on", "2026-11-01")
+
+    assert refused("meet", "E1/E2", "--minutes", "30") == "Error: no active pairing of E1 and E2"
+    assert refused("end", "E2/E1", "--reason", "other") == "Error: no active pairing of E2 and E1"
+    assert refused("reverse", "E1/E2") == "Error: no active pairing of E1 and E2"
+    assert refused("retract", "E1/E2", "1", "--reason", "x") == (
+        "Error: no active pairing of E1 and E2"
+    )
+
+
+def test_show_of_people_paired_twice_lists_both_pairings(
+    populated: World, ok: RunFn, refused: RefusedFn
+) -> None:
+    ok("end", populated.p1, "--reason", "mismatch", "--on", "2026-11-01")
+    pair = ("pair", "--program", "spring-2026", "--mentor", "E2", "--mentee", "E1")
+    again = ok(*pair, "--on", "2026-11-02").stdout.strip()
+
+    expected = (
+        f"Error: E1 and E2 have 2 pairings: {populated.p1[:8]} (spring-2026, 2026-02-02 to "
+        f"2026-11-01), {again[:8]} (spring-2026, 2026-11-02, active); give an id"
+    )
+    assert refused("show", "E1/E2") == expected
+    assert refused("history", "E1/E2") == expected
+    assert ok("meet", "E1/E2", "--minutes", "30").stdout == (
+        f"Recorded meeting 1 of pairing {again}\n"  # the one active pairing
+    )
+    assert _shown(ok, again[:8])["status"] == "active"

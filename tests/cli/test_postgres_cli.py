@@ -85,3 +85,28 @@ def test_an_unreachable_postgresql_store_is_a_one_line_error() -> None:
     assert out == ""
     assert err.startswith("Error: cannot use the store")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_person_and_program_show_and_ended_pairings_by_people_on_postgresql(
+    postgres_store: str,
+) -> None:
+    for args in (
+        ("person", "add", "E1", "--name", "Ada", "--level", "5"),
+        ("person", "add", "E2", "--name", "Bob", "--level", "2"),
+        ("program", "launch", "rev", "--name", "Reverse", "--on", "2026-01-05"),
+        ("pair", "--program", "rev", "--mentor", "E2", "--mentee", "E1", "--on", "2026-01-12"),
+        ("meet", "E1/E2", "--minutes", "45", "--on", "2026-01-20"),
+        ("end", "E2/E1", "--reason", "mismatch", "--on", "2026-02-01"),
+    ):
+        assert _run(postgres_store, *args)[0] == 0, args
+
+    person = json.loads(_run(postgres_store, "person", "show", "E1", "--format", "json")[1])
+    program = json.loads(_run(postgres_store, "program", "show", "rev", "--format", "json")[1])
+    shown = json.loads(_run(postgres_store, "show", "E1/E2", "--format", "json")[1])
+
+    assert [(p["role"], p["with"], p["status"]) for p in person["pairings"]] == [
+        ("mentee", "E2", "ended")
+    ]
+    assert (program["pairings"], program["ended_by_reason"]["mismatch"]) == (1, 1)
+    assert program["by_direction"]["reverse"] == {"pairings": 1, "active": 0}
+    assert (shown["status"], shown["meetings"]) == ("ended", 1)
