@@ -31,6 +31,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import NamedTuple
 
 Observation = tuple[int, bool]
 
@@ -42,13 +44,17 @@ Z_95 = 1.959963984540054
 # rational, so m * 2**-53 absolutely near 1/2. A window eight times wider
 # (m * 2**-50) is certain to contain every S whose side of 1/2 the float could
 # get wrong. Only there is the exact product formed; since consecutive S values
-# near 1/2 differ by at least 1 / (2 n) >> m * 2**-50, that happens at most
-# once per curve.
+# near 1/2 differ by at least 1 / (2 n), far more than m * 2**-50 for any
+# realistic n and m, that happens at most once per curve.
 _HALF_WINDOW_PER_STEP = 2.0**-50
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+# Outcomes that mean "censored". A tuple, so `in` compares with ==: 0 counts
+# as False (they are also one key in a Counter).
+_CENSORED: tuple[object, ...] = (None, False)
+
+
+class Step(NamedTuple):
     """The curve at one distinct event time: S and its interval just after `time`."""
 
     time: int
@@ -143,56 +149,67 @@ class Curve:
         return Median(days, low, high)
 
 
-def tally(observations: Iterable[tuple[int, object]]) -> list[tuple[int, int, Counter[object]]]:
-    """Each distinct duration ascending with n at risk and the outcomes there.
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Observations counted per distinct duration, for one pass over the time axis."""
 
-    The third item counts the second members of the observations at that
-    duration (True/False for dropout, a cause or None for competing risks).
-    One Counter pass and a sort of the distinct durations: O(n + u log u).
+    times: list[int]  # every distinct duration (event or censoring), ascending
+    at_risk: list[int]  # at_risk[i]: observations with duration >= times[i]
+    events: dict[int, dict[object, int]]  # event time -> outcome -> count; censored left out
+
+
+def tally(observations: Iterable[tuple[int, object]]) -> Table:
+    """Count `(duration, outcome)` observations per distinct duration.
+
+    An outcome of False or None is a censoring; anything else (True, a cause)
+    is an event of that kind. A Counter of the pairs (done in C) and a sort of
+    the u distinct durations: O(n + u log u), with no per-observation sort.
     """
-    counts = Counter(observations)
-    by_time: dict[int, Counter[object]] = {}
-    total = 0
-    for (duration, outcome), count in counts.items():
-        if duration < 0:
-            raise ValueError(f"negative duration {duration}")
-        by_time.setdefault(duration, Counter())[outcome] += count
-        total += count
-    table: list[tuple[int, int, Counter[object]]] = []
-    at_risk = total
-    for time in sorted(by_time):
-        outcomes = by_time[time]
-        table.append((time, at_risk, outcomes))
-        at_risk -= outcomes.total()
-    return table
+    totals: dict[int, int] = {}
+    events: dict[int, dict[object, int]] = {}
+    for (duration, outcome), count in Counter(observations).items():
+        totals[duration] = totals.get(duration, 0) + count
+        if outcome not in _CENSORED:
+            kinds = events.setdefault(duration, {})
+            kinds[outcome] = kinds.get(outcome, 0) + count
+    times = sorted(totals)
+    if times and times[0] < 0:
+        raise ValueError(f"negative duration {times[0]}")
+    at_risk = list(accumulate(totals[time] for time in reversed(times)))
+    at_risk.reverse()
+    return Table(times, at_risk, events)
 
 
 def kaplan_meier(observations: Iterable[Observation], z: float = Z_95) -> Curve:
     """Kaplan-Meier curve of `(duration, is_event)` observations (module conventions).
 
-    One pass over the distinct durations after a Counter: O(n + u log u).
+    O(n + u log u) for n observations over u distinct durations.
     """
+    table = tally(observations)
     steps: list[Step] = []
-    times: list[int] = []
-    at_risk_list: list[int] = []
     factors: list[tuple[int, int]] = []
     survival = 1.0
     variance = 0.0
-    for time, at_risk, outcomes in tally(observations):
-        times.append(time)
-        at_risk_list.append(at_risk)
-        events = outcomes[True]
-        if not events:
+    log, sqrt, exp = math.log, math.sqrt, math.exp  # locals: this loop runs u times
+    for time, at_risk in zip(table.times, table.at_risk, strict=True):
+        kinds = table.events.get(time)
+        if kinds is None:
             continue
+        events = sum(kinds.values())
         survival *= (at_risk - events) / at_risk
         factors.append((at_risk, events))
         if abs(survival - 0.5) <= len(factors) * _HALF_WINDOW_PER_STEP:
             survival = _settle_half(factors)
         if at_risk > events:
             variance += events / (at_risk * (at_risk - events))
-        low, high = loglog_interval(survival, variance, z)
+            # loglog_interval, inlined for speed on long curves.
+            log_s = log(survival)
+            spread = z * sqrt(variance) / -log_s
+            low, high = survival ** exp(spread), survival ** exp(-spread)
+        else:
+            low = high = 0.0  # S = 0: nobody left, and [0, 0] as lifelines reports
         steps.append(Step(time, at_risk, events, survival, variance, low, high))
-    return Curve(steps, times, at_risk_list)
+    return Curve(steps, table.times, table.at_risk)
 
 
 def loglog_interval(survival: float, variance_sum: float, z: float = Z_95) -> tuple[float, float]:
@@ -214,8 +231,13 @@ def _settle_half(factors: list[tuple[int, int]]) -> float:
     no gcd on the way. `num / den` is correctly rounded by Python; if that
     rounding lands on 0.5 while the exact value is not 1/2, step off it.
     """
-    numerator = math.prod(n - d for n, d in factors)
-    denominator = math.prod(n for n, _ in factors)
+    # Without censoring between two event times n' = n - d, so most factors
+    # cancel; what is left is multiplied as a balanced tree, which keeps the
+    # big-integer products near-linear even for tens of thousands of steps.
+    numerators = Counter(n - d for n, d in factors)
+    denominators = Counter(n for n, _ in factors)
+    numerator = _product((numerators - denominators).elements())
+    denominator = _product((denominators - numerators).elements())
     twice = 2 * numerator
     if twice == denominator:
         return 0.5
@@ -223,3 +245,14 @@ def _settle_half(factors: list[tuple[int, int]]) -> float:
     if twice < denominator:
         return min(value, math.nextafter(0.5, 0.0))
     return max(value, math.nextafter(0.5, 1.0))
+
+
+def _product(values: Iterable[int]) -> int:
+    """Product of integers by pairwise multiplication (a balanced tree)."""
+    layer = list(values)
+    while len(layer) > 1:
+        paired = [a * b for a, b in zip(layer[::2], layer[1::2], strict=False)]
+        if len(layer) % 2:
+            paired.append(layer[-1])
+        layer = paired
+    return layer[0] if layer else 1
