@@ -157,8 +157,33 @@ def _history_row(event: dict[str, Any], recorded_at: str) -> list[Any]:
         event["on"],
         recorded_at,
         event["actor"],
-        _details(event["details"]),
+        _marked(event) + _details(event["details"]),
     ]
+
+
+def _marked(event: dict[str, Any]) -> str:
+    by = event.get("retracted_by")
+    return f"[retracted by no. {by}] " if by is not None else ""
+
+
+def retracted_by(events: list[dict[str, Any]]) -> dict[int, int]:
+    """Event number -> number of the later event that took it back: a meeting's
+    retraction, or the reopening that cancels the latest ending."""
+    taken_back: dict[int, int] = {}
+    meetings: dict[int, int] = {}
+    last_ending: int | None = None
+    for event in events:
+        kind, number, details = event["type"], event["number"], event["details"]
+        if kind == "Met":
+            meetings[details["number"]] = number
+        elif kind == "MeetingRetracted" and details["meeting"] in meetings:
+            taken_back[meetings[details["meeting"]]] = number
+        elif kind == "Ended":
+            last_ending = number
+        elif kind == "Reopened" and last_ending is not None:
+            taken_back[last_ending] = number
+            last_ending = None
+    return taken_back
 
 
 @click.command("history")
@@ -184,8 +209,11 @@ def history(ctx: LedgerContext, pairing: str, fmt: str) -> None:
                 "recorded_at": event.timestamp.astimezone(UTC).isoformat(),
                 "actor": event.actor,
                 "details": payload,
+                "retracted_by": None,
             }
         )
+    for event_number, by in retracted_by(events).items():
+        events[event_number - 1]["retracted_by"] = by
     headers = ["no.", "type", "on", "recorded_at_utc", "actor", "details"]
 
     def text(width: int | None) -> str:

@@ -172,7 +172,7 @@ def test_history_table_has_every_event_with_time_actor_and_details(
             "program=spring-2026, mentor=E1, mentee=E2, direction=traditional, "
             "mentor_level=7, mentee_level=3",
         ],
-        ["2", "Met", "2026-02-10", "hr.admin", "number=1, minutes=60"],
+        ["2", "Met", "2026-02-10", "hr.admin", "[retracted by no. 5] number=1, minutes=60"],
         ["3", "Met", "2026-03-10", "hr.admin", "number=2, minutes=45"],
         ["4", "Met", "2026-10-30", "hr.admin", "number=3, minutes=30"],
         ["5", "MeetingRetracted", "-", "alice", "meeting=1, reason=logged twice"],
@@ -193,7 +193,7 @@ def test_history_json_gives_utc_times_actors_and_full_details(populated: World, 
     assert found["mentee"] == {"id": "E2", "name": "Brian Kernighan"}
     events = found["events"]
     assert [set(e) for e in events] == [
-        {"number", "type", "on", "recorded_at", "actor", "details"}
+        {"number", "type", "on", "recorded_at", "actor", "details", "retracted_by"}
     ] * 4
     assert [(e["number"], e["type"], e["on"], e["actor"]) for e in events] == [
         (1, "Paired", "2026-03-02", "hr.admin"),

@@ -140,3 +140,20 @@ def test_nothing_to_end_means_nothing_to_ask(people: MentorshipLedger, at_termin
 
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+
+
+def test_the_history_marks_what_was_taken_back_and_by_which_event(
+    populated: World, ok: RunFn
+) -> None:
+    # P1's events: 1 paired, 2-4 meetings 1-3, then:
+    ok("retract", populated.p1, "2", "--reason", "logged twice")  # 5
+    ok("end", populated.p1, "--reason", "mismatch", "--on", "2026-11-01")  # 6
+    ok("reopen", populated.p1, "--reason", "ended the wrong pairing")  # 7
+
+    events = json.loads(ok("history", populated.p1, "--format", "json").stdout)["events"]
+    table = ok("history", populated.p1).stdout
+
+    taken_back = {e["number"]: e["retracted_by"] for e in events}
+    assert taken_back == {1: None, 2: None, 3: 5, 4: None, 5: None, 6: 7, 7: None}
+    assert "[retracted by no. 5] number=2" in table
+    assert "[retracted by no. 7] reason=mismatch" in table
