@@ -12,10 +12,18 @@ from typing import Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import DatabaseError, IntegrityError, InternalError
+from eventsourcing.domain import OriginatorVersionError
+from eventsourcing.persistence import (
+    DatabaseError,
+    InfrastructureFactory,
+    IntegrityError,
+    InternalError,
+)
+from eventsourcing.utils import Environment
 
 from domain.errors import (
     AlreadyExists,
+    DamagedStore,
     InvalidInput,
     LedgerError,
     NotAllowed,
@@ -47,7 +55,12 @@ from domain.person import (
 )
 from domain.program import Closure, Launch, Program, check_cadence, check_launch, program_id
 from domain.retry import retried
-from domain.store import retry_startup, store_environment
+from domain.store import (
+    check_events_table,
+    construct_factory,
+    retry_startup,
+    store_environment,
+)
 
 R = TypeVar("R")
 STARTUP_RACES: tuple[type[DatabaseError], ...] = (InternalError, IntegrityError)
@@ -70,12 +83,20 @@ class MentorshipLedger(Application[UUID]):
         *,
         today: Callable[[], date] = date.today,
         active_pairings: ActivePairings | None = None,
+        create: bool = True,
     ) -> None:
+        """With `create=False` (queries), a store that does not exist is an error."""
         self.store = store
         self.today = today
         self.active_pairings = active_pairings
-        env = store_environment(store)
+        self.create = create
+        env = store_environment(store, create=create)
         retry_startup(lambda: super(MentorshipLedger, self).__init__(env=env), STARTUP_RACES)
+        if not create:
+            check_events_table(self.recorder, store)
+
+    def construct_factory(self, env: Environment) -> InfrastructureFactory:
+        return construct_factory(self.store, env, create=self.create)
 
     # Queries on aggregates.
 
@@ -97,12 +118,30 @@ class MentorshipLedger(Application[UUID]):
 
     def _get(self, aggregate_id: UUID, kind: type[R], message: str) -> R:
         try:
-            aggregate: object = self.repository.get(aggregate_id)
+            aggregate = self._load(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(message) from None
         if not isinstance(aggregate, kind):
             raise NotFound(message)
         return aggregate
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        try:
+            self._load(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def _load(self, aggregate_id: UUID) -> object:
+        """An aggregate from its events; a gap in their versions means a damaged store."""
+        try:
+            return self.repository.get(aggregate_id)
+        except OriginatorVersionError as error:
+            found, expected = error.args
+            what = f"version {expected} is missing (the next event is version {found})"
+        except AssertionError:  # eventsourcing's check that the first event creates it
+            what = "its first event is missing"
+        raise DamagedStore(f"the store is damaged: aggregate {aggregate_id}: {what}")
 
     # People.
 
@@ -110,7 +149,7 @@ class MentorshipLedger(Application[UUID]):
     def register_person(self, actor: str, registration: Registration) -> Person:
         check_actor(actor)
         check_registration(registration, self.today())
-        if person_id(registration.employee_id) in self.repository:
+        if self._exists(person_id(registration.employee_id)):
             raise AlreadyExists(f"person {registration.employee_id} is already registered")
         person = Person.register(actor, registration)
         self.save(person)
@@ -147,7 +186,7 @@ class MentorshipLedger(Application[UUID]):
         check_slug(launch.slug)
         check_cadence(launch.cadence_days)
         check_launch(launch, self.today())
-        if program_id(launch.slug) in self.repository:
+        if self._exists(program_id(launch.slug)):
             raise AlreadyExists(f"program {launch.slug} already exists")
         program = Program.launch(actor, launch)
         self.save(program)
@@ -221,7 +260,7 @@ class MentorshipLedger(Application[UUID]):
 
     def _next_generation(self, program: str, mentor: str, mentee: str) -> int:
         generation = 1
-        while (existing := pairing_id(program, mentor, mentee, generation)) in self.repository:
+        while self._exists(existing := pairing_id(program, mentor, mentee, generation)):
             current = self.get_pairing(existing)
             if current.is_active:
                 raise NotAllowed(
