@@ -7,6 +7,7 @@ import stat
 import sys
 from pathlib import Path
 
+import eventsourcing.utils
 import pytest
 
 from domain.application import MentorshipLedger
@@ -138,10 +139,11 @@ def test_a_postgresql_store_without_the_postgres_extra_names_the_extra(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # As if psycopg were not installed: importing it fails, and eventsourcing's
-    # PostgreSQL module must be imported afresh to notice.
+    # PostgreSQL module (cached by module and by topic) must be imported afresh.
     for module in ("psycopg", "psycopg_pool"):
         monkeypatch.setitem(sys.modules, module, None)
     monkeypatch.delitem(sys.modules, "eventsourcing.postgres", raising=False)
+    monkeypatch.delitem(eventsourcing.utils._topic_cache, "eventsourcing.postgres", raising=False)
 
     with pytest.raises(StoreUnavailable) as caught:
         MentorshipLedger("postgresql://postgres@127.0.0.1:5432/test")
