@@ -71,8 +71,9 @@ def replay(ctx: LedgerContext) -> None:
 
     Example: mentorship --store big.db replay
     """
+    views = ctx.views  # a store that cannot be opened is reported before any progress bar
     with progress_bar("Replaying") as update:
-        result = ctx.views.replay(update)
+        result = views.replay(update)
     click.echo(
         f"Replayed {result.events} events in {result.seconds:.2f} s "
         f"({result.events_per_second:,.0f} events/s)"
