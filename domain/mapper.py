@@ -114,7 +114,7 @@ def _describe(error: Exception, topic: str) -> str:
     if isinstance(error, TopicError):
         return f"unknown event type {topic!r}"
     if isinstance(error, orjson.JSONDecodeError):
-        return f"its state is not valid JSON ({error})"
+        return "its state is not valid JSON"
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "payload"

@@ -35,7 +35,7 @@ def describe(error: Exception, topic: str) -> str:
     if isinstance(error, UnknownType):
         return f"unknown event type {topic!r}"
     if isinstance(error, orjson.JSONDecodeError):
-        return f"its state is not valid JSON ({error})"
+        return "its state is not valid JSON"
     kind = topic.rpartition(".")[2] or topic
     if isinstance(error, KeyError):
         return f"{kind} event has no field {error.args[0]!r}"
