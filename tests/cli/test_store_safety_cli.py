@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -177,6 +177,23 @@ def test_a_query_beside_a_writer_builds_missing_views_in_memory(store: Path) -> 
     with sqlite3.connect(store) as connection:
         tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         assert "view_tracking" not in {row[0] for row in tables}
+
+
+def test_a_query_beside_a_writer_builds_views_of_an_old_layout_in_memory(store: Path) -> None:
+    succeeded(store, "people")
+    with closing(sqlite3.connect(store)) as connection:
+        connection.execute("UPDATE view_tracking SET schema_version = 1")
+        connection.commit()
+
+    with writer_holding_the_lock(store):
+        result = invoke(store, "people", "--format", "csv")
+
+    assert result.exit_code == 0, result.output
+    assert [line.split(",")[0] for line in result.stdout.splitlines()] == ["id", "E1", "E2"]
+    assert result.stderr == (
+        "Warning: the views are not in the store and cannot be created there "
+        "(the store is busy); built them in memory from all 3 events\n"
+    )
 
 
 def _as_nobody(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
