@@ -91,16 +91,6 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     return Store(url, pairing, is_sqlite)
 
 
-def replay_error(result: Result) -> str:
-    """The one error line of a failed replay (its progress label may come first)."""
-    assert result.exit_code == 1, (result.output, result.exception)
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
-    assert len(errors) == 1 and result.stderr.endswith(errors[0] + "\n"), result.stderr
-    return errors[0]
-
-
 def test_a_deleted_middle_event_is_named_by_aggregate_and_version(store: Store) -> None:
     store.execute(
         "DELETE FROM {events} WHERE originator_id = %s AND originator_version = 2",
@@ -139,7 +129,7 @@ def test_an_unknown_event_type_is_named_by_the_views_and_by_the_aggregate(store:
 def test_invalid_json_is_named_by_a_replay_and_by_the_aggregate(store: Store) -> None:
     store.set_state(6, b'{"timestamp": ')
 
-    replayed = replay_error(invoke(store.url, "replay"))
+    replayed = one_error_line(invoke(store.url, "replay"))
     history = one_error_line(invoke(store.url, "history", store.pairing))
 
     assert replayed == (
