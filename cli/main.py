@@ -25,7 +25,8 @@ def _storage_error(error: Exception, store: str | None) -> click.ClickException 
 
     from eventsourcing.persistence import PersistenceError
 
-    from domain.store import busy_message, error_chain, is_lock_timeout, is_postgres, lock_timeout
+    from domain.store import busy_message, is_postgres, lock_timeout
+    from domain.store_guard import error_chain, is_lock_timeout
 
     kinds: tuple[type[Exception], ...] = (PersistenceError, sqlite3.Error)
     try:

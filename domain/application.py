@@ -55,12 +55,8 @@ from domain.person import (
 )
 from domain.program import Closure, Launch, Program, check_cadence, check_launch, program_id
 from domain.retry import retried
-from domain.store import (
-    check_events_table,
-    construct_factory,
-    retry_startup,
-    store_environment,
-)
+from domain.store import retry_startup, store_environment
+from domain.store_guard import check_events_table, construct_factory
 
 R = TypeVar("R")
 STARTUP_RACES: tuple[type[DatabaseError], ...] = (InternalError, IntegrityError)

@@ -1,28 +1,21 @@
 """Which store holds the events: an SQLite file (default) or PostgreSQL.
 
 Kept free of heavy imports: read-only commands open the store through this
-module without loading the pydantic event models. It imports no SQL driver
-either: driver errors are recognised by their SQLite error name or their
-PostgreSQL SQLSTATE, so this module loads without the postgres extra.
+module without loading the pydantic event models. `domain.store_guard` opens
+it with these settings.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TypeVar
 from urllib.parse import quote, unquote, urlsplit
 
-from domain.errors import InvalidInput, StoreBusy, StoreUnavailable
-
-if TYPE_CHECKING:
-    from eventsourcing.persistence import InfrastructureFactory
-    from eventsourcing.utils import Environment
+from domain.errors import InvalidInput, StoreUnavailable
 
 DEFAULT_STORE = "mentorship.db"
 TRANSCODER_TOPIC = "domain.mapper:OrjsonTranscoder"
@@ -30,12 +23,6 @@ MAPPER_TOPIC = "domain.mapper:PayloadMapper"
 STARTUP_ATTEMPTS = 6
 LOCK_TIMEOUT_VARIABLE = "MENTORSHIP_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 30  # seconds, on both stores
-PRIVATE_FILE_MODE = 0o600
-POSTGRES_EXTRA = (
-    'PostgreSQL stores need the postgres extra: pip install "mentorship-ledger[postgres]"'
-)
-LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout expires
-UNDEFINED_TABLE = "42P01"
 
 
 def is_postgres(store: str) -> bool:
@@ -106,7 +93,7 @@ def _postgres_environment(store: str) -> dict[str, str]:
         "POSTGRES_CONNECT_TIMEOUT": "5",
         # eventsourcing sets it for the table lock taken while inserting events
         # (otherwise 0: wait forever); every other statement gets it per session
-        # from `guard_datastore`.
+        # from `store_guard.guard_datastore`.
         "POSTGRES_LOCK_TIMEOUT": str(lock_timeout()),
     }
 
@@ -152,89 +139,6 @@ def _existing_file_uri(path: Path) -> str:
     if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
         return uri + "?mode=ro&immutable=1"
     return uri + "?mode=rw"
-
-
-def construct_factory(store: str, env: Environment, *, create: bool) -> InfrastructureFactory:
-    """The eventsourcing factory for `store`, guarded by `guard_datastore`."""
-    from eventsourcing.persistence import InfrastructureFactory
-
-    if create and not is_postgres(store):
-        _create_private_file(store)
-    try:
-        factory = InfrastructureFactory.construct(env)
-    except Exception as error:
-        if any(
-            isinstance(e, ImportError) and (e.name or "").startswith("psycopg")
-            for e in error_chain(error)
-        ):
-            raise StoreUnavailable(POSTGRES_EXTRA) from None
-        raise
-    guard_datastore(getattr(factory, "datastore"))  # noqa: B009
-    return factory
-
-
-def check_events_table(recorder: Any, store: str) -> None:
-    """A store opened without creating anything must already hold the events table."""
-    try:
-        recorder.max_notification_id()
-    except Exception as error:
-        if any(
-            getattr(e, "sqlstate", None) == UNDEFINED_TABLE or "no such table" in str(e)
-            for e in error_chain(error)
-        ):
-            raise StoreUnavailable(no_store_message(store)) from None
-        raise
-
-
-def _create_private_file(store: str) -> None:
-    """A new store is readable by its owner only: SQLite would create it 0644,
-    and it gives the -wal and -shm files the database file's mode."""
-    # If it exists already, or cannot be created, SQLite opens it or says why.
-    with contextlib.suppress(OSError):
-        os.close(os.open(store, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
-
-
-def guard_datastore(datastore: Any) -> None:
-    """Bounds every lock wait and reports an expired one as `StoreBusy`.
-
-    PostgreSQL otherwise waits forever for a lock; the same statement is then
-    retried ten times by eventsourcing for an OperationalError, which
-    `StoreBusy` is not. The views take their connections from here too.
-    """
-    seconds = lock_timeout()
-    settings = getattr(datastore.pool, "kwargs", None)
-    if isinstance(settings, dict):  # psycopg's pool: applies to each new session
-        settings["options"] = f"-c lock_timeout={seconds}s"
-    opened = datastore.get_connection
-
-    @contextmanager
-    def get_connection(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        try:
-            with opened(*args, **kwargs) as connection:
-                yield connection
-        except Exception as error:
-            if is_lock_timeout(error):
-                raise StoreBusy(busy_message(seconds)) from error
-            raise
-
-    datastore.get_connection = get_connection
-
-
-def is_lock_timeout(error: BaseException) -> bool:
-    return any(
-        getattr(e, "sqlite_errorname", "").startswith("SQLITE_BUSY")
-        or getattr(e, "sqlstate", None) == LOCK_NOT_AVAILABLE
-        for e in error_chain(error)
-    )
-
-
-def error_chain(error: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
 
 
 T = TypeVar("T")

@@ -11,7 +11,8 @@ needs only reads.
 from __future__ import annotations
 
 from domain.errors import StoreBusy
-from domain.store import error_chain, lock_timeout
+from domain.store import lock_timeout
+from domain.store_guard import error_chain
 from projections.db import ViewDatabase
 from projections.runner import ViewRunner
 from projections.source import last_notification_id

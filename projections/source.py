@@ -19,12 +19,8 @@ from eventsourcing.persistence import (
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import Environment
 
-from domain.store import (
-    check_events_table,
-    construct_factory,
-    retry_startup,
-    store_environment,
-)
+from domain.store import retry_startup, store_environment
+from domain.store_guard import check_events_table, construct_factory
 
 Row = tuple[int, str, str, bytes]  # notification id, originator id (hex), topic, state
 
