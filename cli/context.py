@@ -13,8 +13,20 @@ from uuid import UUID
 import click
 
 if TYPE_CHECKING:
+    from eventsourcing.persistence import ApplicationRecorder
+
     from domain.application import MentorshipLedger
     from projections.views import LedgerViews
+
+
+QUERIES = frozenset({"people", "programs", "list", "show", "history", "retention", "engagement"})
+"""Commands that only read: they never create a store, and when the views cannot
+be brought up to date (a busy or read-only store) they answer from the views as
+they are, with a warning on stderr."""
+
+
+def _warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)  # stdout carries only data
 
 
 def default_actor() -> str:
@@ -42,32 +54,36 @@ class LedgerContext:
         self.actor = default_actor() if actor is None else actor
         # Whether a person is at the keyboard to confirm; tests set it.
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        # Set by the root group for the commands in QUERIES.
+        self.reading = False
         self._ledger = ledger
         self._views = views
 
     @property
     def ledger(self) -> MentorshipLedger:
-        """The application, for commands that record events (imports the event models)."""
+        """The application, for commands that record events (imports the event models).
+        A query opens it without creating anything: a missing store is an error."""
         if self._ledger is None:
             from domain.application import MentorshipLedger
 
-            self._ledger = MentorshipLedger(self.store)
+            self._ledger = MentorshipLedger(self.store, create=not self.reading)
         if self._ledger.active_pairings is None:
             self._ledger.active_pairings = self.views
         return self._ledger
 
     @property
     def views(self) -> LedgerViews:
-        """The read models; queries open only the recorder, which starts faster."""
-        if self._views is None:
-            from projections.views import LedgerViews
+        """The read models; queries open only the recorder, which starts faster.
 
+        Without the application, views are opened only by queries and `replay`,
+        and neither may create a store."""
+        if self._views is None:
             if self._ledger is not None:
-                self._views = LedgerViews(self._ledger.recorder)
+                self._views = self._open_views(self._ledger.recorder)
             else:
                 from projections.source import open_recorder
 
-                self._views = LedgerViews(open_recorder(self.store))
+                self._views = self._open_views(open_recorder(self.store, create=False))
         return self._views
 
     def resolve_pairing(self, reference: str, *, active_only: bool = True) -> UUID:
@@ -77,10 +93,13 @@ class LedgerContext:
         MENTOR/MENTEE must name exactly one active pairing for commands that
         record (`active_only`); reads accept the only pairing, active or ended."""
         if self._views is None:
-            from projections.views import LedgerViews
-
-            self._views = LedgerViews(self.ledger.recorder)
+            self._views = self._open_views(self.ledger.recorder)
         return self._views.resolve(reference, active_only=active_only)
+
+    def _open_views(self, recorder: ApplicationRecorder) -> LedgerViews:
+        from projections.views import LedgerViews
+
+        return LedgerViews(recorder, reading=self.reading, warn=_warn)
 
     def today(self) -> date:
         return self._ledger.today() if self._ledger is not None else date.today()

@@ -10,17 +10,24 @@ from typing import Any
 
 import click
 
-from cli.context import LedgerContext
+from cli.context import QUERIES, LedgerContext
 from cli.groups import HelpGroup
 from domain.errors import LedgerError
 from domain.store import DEFAULT_STORE
 
 
-def _storage_error(error: Exception) -> click.ClickException | None:
-    """A store that cannot be opened or used: one line, naming the cause."""
+def _storage_error(error: Exception, store: str | None) -> click.ClickException | None:
+    """A store that cannot be opened or used: one line, naming the cause.
+
+    Store states the domain knows (busy, damaged, missing) are `LedgerError`s
+    and never reach here; this handles what the drivers raise.
+    """
     import sqlite3
 
     from eventsourcing.persistence import PersistenceError
+
+    from domain.store import busy_message, is_postgres, lock_timeout
+    from domain.store_guard import error_chain, is_lock_timeout
 
     kinds: tuple[type[Exception], ...] = (PersistenceError, sqlite3.Error)
     try:
@@ -31,6 +38,17 @@ def _storage_error(error: Exception) -> click.ClickException | None:
         pass
     if not isinstance(error, kinds):
         return None
+    if is_lock_timeout(error):
+        return click.ClickException(busy_message(lock_timeout()))
+    # The pool only says "couldn't get a connection after 5.00 sec": one
+    # plain connection attempt names the real cause.
+    timed_out = any(type(e).__name__ == "PoolTimeout" for e in error_chain(error))
+    if store and is_postgres(store) and timed_out:
+        from cli.store_errors import postgres_connection_failure
+
+        reason = postgres_connection_failure(store)
+        if reason is not None:
+            return click.ClickException(reason)
     text = str(error).strip()
     detail = text.splitlines()[0] if text else type(error).__name__
     return click.ClickException(f"cannot use the store: {detail}")
@@ -77,7 +95,8 @@ class LedgerGroup(HelpGroup):
         except LedgerError as error:
             raise click.ClickException(str(error)) from None
         except Exception as error:
-            converted = _storage_error(error)
+            store = ctx.obj.store if isinstance(ctx.obj, LedgerContext) else None
+            converted = _storage_error(error, store)
             if converted is None:
                 raise
             raise converted from None
@@ -109,6 +128,7 @@ def cli(ctx: click.Context, store: str, actor: str | None) -> None:
         ctx.obj = LedgerContext(store, actor)
     elif actor is not None:
         ctx.obj.actor = actor
+    ctx.obj.reading = ctx.invoked_subcommand in QUERIES
 
 
 def _register() -> None:

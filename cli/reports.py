@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from typing import Any
 
@@ -18,12 +18,17 @@ from domain.dates import check_not_future, parse_date
 
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr, so that stdout carries only data."""
-    with click.progressbar(length=1, label=label, file=sys.stderr) as bar:
+    """A progress bar on stderr, so that stdout carries only data. It appears at
+    the first progress: a command that fails before any prints only its error."""
+    with ExitStack() as stack:
+        bars: list[Any] = []
 
         def update(done: int, todo: int) -> None:
-            bar.length = max(todo, 1)
-            bar.update(done - bar.pos)
+            if not bars:
+                bar = click.progressbar(length=1, label=label, file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].length = max(todo, 1)
+            bars[0].update(done - bars[0].pos)
 
         yield update
 
@@ -75,8 +80,9 @@ def replay(ctx: LedgerContext) -> None:
 
     Example: mentorship --store big.db replay
     """
+    views = ctx.views  # a store that cannot be opened is reported before any progress bar
     with progress_bar("Replaying") as update:
-        result = ctx.views.replay(update)
+        result = views.replay(update)
     click.echo(
         f"Replayed {result.events} events in {result.seconds:.2f} s "
         f"({result.events_per_second:,.0f} events/s)"

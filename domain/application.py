@@ -15,10 +15,17 @@ from typing import Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import DatabaseError, IntegrityError, InternalError
+from eventsourcing.domain import OriginatorVersionError
+from eventsourcing.persistence import (
+    DatabaseError,
+    InfrastructureFactory,
+    IntegrityError,
+    InternalError,
+)
+from eventsourcing.utils import Environment
 
 from domain import validation
-from domain.errors import AlreadyExists, LedgerError, NotFound
+from domain.errors import AlreadyExists, DamagedStore, LedgerError, NotFound
 from domain.events import RecordedEvent
 from domain.mentorship import Mentorship
 from domain.pairing_rules import PairingCommands
@@ -26,6 +33,7 @@ from domain.person import Departure, Person, ProfileChange, Registration, person
 from domain.program import Launch, Program, program_id
 from domain.retry import command
 from domain.store import retry_startup, store_environment
+from domain.store_guard import check_events_table, construct_factory
 from domain.vocabulary import DEFAULT_CADENCE_DAYS, EndReason
 
 R = TypeVar("R")
@@ -49,12 +57,20 @@ class MentorshipLedger(PairingCommands):
         *,
         today: Callable[[], date] = date.today,
         active_pairings: ActivePairings | None = None,
+        create: bool = True,
     ) -> None:
+        """With `create=False` (queries), a store that does not exist is an error."""
         self.store = store
         self.today = today
         self.active_pairings = active_pairings
-        env = store_environment(store)
+        self.create = create
+        env = store_environment(store, create=create)
         retry_startup(lambda: super(MentorshipLedger, self).__init__(env=env), STARTUP_RACES)
+        if not create:
+            check_events_table(self.recorder, store)
+
+    def construct_factory(self, env: Environment) -> InfrastructureFactory:
+        return construct_factory(self.store, env, create=self.create)
 
     # Queries on aggregates.
 
@@ -76,12 +92,30 @@ class MentorshipLedger(PairingCommands):
 
     def _get(self, aggregate_id: UUID, kind: type[R], message: str) -> R:
         try:
-            aggregate: object = self.repository.get(aggregate_id)
+            aggregate = self._load(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(message) from None
         if not isinstance(aggregate, kind):
             raise NotFound(message)
         return aggregate
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        try:
+            self._load(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def _load(self, aggregate_id: UUID) -> object:
+        """An aggregate from its events; a gap in their versions means a damaged store."""
+        try:
+            return self.repository.get(aggregate_id)
+        except OriginatorVersionError as error:
+            found, expected = error.args
+            what = f"version {expected} is missing (the next event is version {found})"
+        except AssertionError:  # eventsourcing's check that the first event creates it
+            what = "its first event is missing"
+        raise DamagedStore(f"the store is damaged: aggregate {aggregate_id}: {what}")
 
     # People.
 
@@ -106,7 +140,7 @@ class MentorshipLedger(PairingCommands):
             department=department,
             joined_on=joined_on,
         )
-        if person_id(employee_id) in self.repository:
+        if self._exists(person_id(employee_id)):
             raise AlreadyExists(f"person {employee_id} is already registered")
         person = Person.register(actor, registration, self.today())
         self.save(person)
@@ -181,7 +215,7 @@ class MentorshipLedger(PairingCommands):
         cadence_days: int = DEFAULT_CADENCE_DAYS,
     ) -> Program:
         launch = validation.build(Launch, slug=slug, name=name, cadence_days=cadence_days, on=on)
-        if program_id(slug) in self.repository:
+        if self._exists(program_id(slug)):
             raise AlreadyExists(f"program {slug} already exists")
         program = Program.launch(actor, launch, self.today())
         self.save(program)

@@ -31,3 +31,15 @@ class AmbiguousReference(LedgerError):
 
 class ConcurrentUpdate(LedgerError):
     """Other writers kept changing the same records; the command gave up."""
+
+
+class StoreUnavailable(LedgerError):
+    """The store cannot be opened: it does not exist, cannot persist, or needs a driver."""
+
+
+class StoreBusy(LedgerError):
+    """Another process held a lock on the store for longer than the lock timeout."""
+
+
+class DamagedStore(LedgerError):
+    """The store holds events or views that do not read back: tampered or corrupted."""

@@ -18,8 +18,10 @@ from uuid import UUID
 import orjson
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
-from eventsourcing.utils import get_topic, resolve_topic
-from pydantic import BaseModel
+from eventsourcing.utils import TopicError, get_topic, resolve_topic
+from pydantic import BaseModel, ValidationError
+
+from domain.errors import DamagedStore
 
 
 class OrjsonTranscoder(Transcoder):
@@ -66,6 +68,17 @@ class PayloadMapper(Mapper[Any]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[Any]:
+        """The event; `DamagedStore`, naming it, if the stored event does not read back."""
+        try:
+            return self._to_domain_event(stored_event)
+        except (TopicError, ValueError, KeyError, TypeError, AttributeError) as error:
+            what = _describe(error, stored_event.topic)
+        raise DamagedStore(
+            f"the store is damaged: aggregate {stored_event.originator_id}, "
+            f"version {stored_event.originator_version}: {what}"
+        )
+
+    def _to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[Any]:
         event_class = resolve_topic(stored_event.topic)
         data = stored_event.state
         if self.cipher:
@@ -93,3 +106,21 @@ class PayloadMapper(Mapper[Any]):
         event = object.__new__(event_class)
         object.__setattr__(event, "__dict__", fields)
         return typing.cast(DomainEventProtocol[Any], event)
+
+
+def _describe(error: Exception, topic: str) -> str:
+    """What is wrong with a stored event, in a few words (errors come from decoding)."""
+    kind = topic.rpartition(".")[2] or topic
+    if isinstance(error, TopicError):
+        return f"unknown event type {topic!r}"
+    if isinstance(error, orjson.JSONDecodeError):
+        return "its state is not valid JSON"
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "payload"
+        if first["type"] == "missing":
+            return f"{kind} event has no field {field!r}"
+        return f"{kind} event field {field!r} is invalid: {first['msg']} (got {first['input']!r})"
+    if isinstance(error, KeyError):
+        return f"{kind} event has no field {error.args[0]!r}"
+    return f"{kind} event cannot be read ({error})"

@@ -34,6 +34,7 @@ class PairingCommands(Application[UUID]):
         def get_person(self, employee_id: str) -> Person: ...
         def get_program(self, slug: str) -> Program: ...
         def get_pairing(self, pairing: UUID) -> Mentorship: ...
+        def _exists(self, aggregate_id: UUID) -> bool: ...
 
     @command
     def pair(
@@ -75,7 +76,7 @@ class PairingCommands(Application[UUID]):
 
     def _next_generation(self, program: str, mentor: str, mentee: str) -> int:
         generation = 1
-        while (existing := pairing_id(program, mentor, mentee, generation)) in self.repository:
+        while self._exists(existing := pairing_id(program, mentor, mentee, generation)):
             current = self.get_pairing(existing)
             if current.is_active:
                 raise NotAllowed(
@@ -143,7 +144,7 @@ class PairingCommands(Application[UUID]):
     def _check_no_other_active(self, mentorship: Mentorship) -> None:
         program, (mentor, mentee) = mentorship.program, mentorship.people
         generation = 1
-        while (other := pairing_id(program, mentor, mentee, generation)) in self.repository:
+        while self._exists(other := pairing_id(program, mentor, mentee, generation)):
             if other != mentorship.id and self.get_pairing(other).is_active:
                 raise NotAllowed(
                     f"{mentor} and {mentee} have another active pairing in {program}: {other}"

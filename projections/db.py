@@ -27,8 +27,10 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
+from domain.errors import StoreBusy
+from domain.store import busy_message, lock_timeout
+
 SQLITE_CACHE_KIB = 256 * 1024
-SQLITE_BUSY_MS = 30_000
 
 
 class Cursor:
@@ -74,12 +76,38 @@ class Cursor:
 
 
 class ViewDatabase:
-    """Transactions on the database that holds the events and the views."""
+    """Transactions on the database that holds the events and the views.
 
-    def __init__(self, recorder: ApplicationRecorder) -> None:
+    `lock_timeout` (seconds) bounds how long a write waits for another
+    process's lock; by default, as long as the event store waits.
+    """
+
+    def __init__(self, recorder: ApplicationRecorder, lock_timeout: int | None = None) -> None:
         self.recorder = recorder
         self.is_sqlite = isinstance(recorder, SQLiteApplicationRecorder)
         self._sqlite: sqlite3.Connection | None = None
+        self.lock_timeout = lock_timeout
+        self.in_memory = False
+
+    @classmethod
+    def in_memory_for(cls, recorder: ApplicationRecorder) -> ViewDatabase:
+        """Views in a private in-memory SQLite database, for a store that cannot hold them."""
+        db = cls(recorder)
+        db.is_sqlite = db.in_memory = True
+        db._sqlite = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        return db
+
+    def _lock_seconds(self) -> int:
+        return self.lock_timeout if self.lock_timeout is not None else lock_timeout()
+
+    def has_table(self, cursor: Cursor, table: str) -> bool:
+        if self.is_sqlite:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            )
+        else:
+            cursor.execute("SELECT 1 WHERE to_regclass(?) IS NOT NULL", (table,))
+        return cursor.fetchone() is not None
 
     def _sqlite_connection(self) -> sqlite3.Connection:
         if self._sqlite is None:
@@ -89,7 +117,7 @@ class ViewDatabase:
                 uri=True,
                 isolation_level=None,
                 check_same_thread=False,
-                timeout=SQLITE_BUSY_MS / 1000,
+                timeout=self._lock_seconds(),
             )
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
@@ -110,6 +138,8 @@ class ViewDatabase:
         try:
             with datastore.get_connection() as conn, conn.transaction(force_rollback=not commit):
                 cursor = conn.cursor(row_factory=tuple_row)
+                if commit and self.lock_timeout is not None:  # else the session's
+                    cursor.execute(f"SET LOCAL lock_timeout = '{self.lock_timeout}s'")
                 if not commit:  # several reads must see one state, as on SQLite
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 yield Cursor(cursor, "%s")
@@ -130,9 +160,14 @@ class ViewDatabase:
             # instead of failing when its read snapshot goes stale.
             raw.execute("BEGIN IMMEDIATE" if commit else "BEGIN")
         except sqlite3.OperationalError as error:
+            if error.sqlite_errorname.startswith("SQLITE_BUSY"):
+                raise StoreBusy(busy_message(self._lock_seconds())) from error
             raise OperationalError(error) from error
         try:
             yield Cursor(raw, "?")
+        except sqlite3.IntegrityError as error:  # the event store's class, as on PostgreSQL
+            connection.rollback()
+            raise IntegrityError(error) from error
         except BaseException:
             connection.rollback()
             raise

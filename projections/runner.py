@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, InternalError
 
 from domain.store import retry_startup
+from projections.damage import BadEvent, damaged_event, out_of_step
 from projections.db import Cursor, ViewDatabase
 from projections.projector import PairingKeys, build_batch
 from projections.schema import PROJECTION, SCHEMA_VERSION, VIEW_TABLES, create_statements
@@ -41,18 +42,41 @@ class CatchUp:
 
 
 class ViewRunner:
-    def __init__(self, recorder: ApplicationRecorder, page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self,
+        recorder: ApplicationRecorder,
+        page_size: int = PAGE_SIZE,
+        db: ViewDatabase | None = None,
+    ) -> None:
         self.recorder = recorder
-        self.db = ViewDatabase(recorder)
+        self.db = db or ViewDatabase(recorder)
         self.page_size = page_size
         self.keys = PairingKeys()
         self._ready = False
 
     def prepare(self) -> None:
         """Creates the view tables, rebuilding them if their layout changed."""
+        # Checked first in a read transaction: tables that are there already
+        # need no write lock (a busy or read-only store can still answer).
         if not self._ready:
-            retry_startup(self._create_tables, (InternalError, IntegrityError))
+            if self.stored_position() is None:
+                retry_startup(self._create_tables, (InternalError, IntegrityError))
             self._ready = True
+
+    def stored_position(self) -> Position | None:
+        """The views' position, read without writing; None if their tables are
+        missing or have another layout."""
+        with self.db.transaction(commit=False) as cursor:
+            if not self.db.has_table(cursor, "view_tracking"):
+                return None
+            row = cursor.execute(
+                "SELECT notification_id, latest_on, schema_version FROM view_tracking "
+                "WHERE projection = ?",
+                (PROJECTION,),
+            ).fetchone()
+        if row is None or row[2] != SCHEMA_VERSION:
+            return None
+        return Position(int(row[0]), row[1] or "")
 
     def _create_tables(self) -> None:
         with self.db.transaction(commit=True) as cursor:
@@ -83,12 +107,22 @@ class ViewRunner:
             page = read_page(self.recorder, position.notification_id, self.page_size)
             if not page:
                 return CatchUp(done, time.perf_counter() - started)
-            batch = build_batch(page)
+            try:
+                batch = build_batch(page)
+            except BadEvent as bad:
+                raise damaged_event(self.recorder, bad) from None
             new = Position(page[-1][0], max(position.latest_on, batch.latest_on))
-            with self.db.transaction(commit=True) as cursor:
-                moved = _advance(cursor, position, new)
-                if moved:
-                    batch.apply(cursor, self.keys)
+            try:
+                with self.db.transaction(commit=True) as cursor:
+                    moved = _advance(cursor, position, new)
+                    if moved:
+                        batch.apply(cursor, self.keys)
+            # Batches apply exactly once (see `_advance`), so a duplicate row
+            # means the views and the log disagree; the batch was rolled back.
+            except IntegrityError as error:
+                first, last = page[0][0], page[-1][0]
+                from_start = position.notification_id == 0
+                raise out_of_step(first, last, error, from_start=from_start) from None
             if not moved:  # another process applied this page first
                 position = self.position()
                 continue

@@ -13,7 +13,6 @@ from uuid import UUID
 
 from eventsourcing.persistence import (
     ApplicationRecorder,
-    InfrastructureFactory,
     IntegrityError,
     InternalError,
 )
@@ -21,17 +20,24 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import Environment
 
 from domain.store import retry_startup, store_environment
+from domain.store_guard import check_events_table, construct_factory
 
 Row = tuple[int, str, str, bytes]  # notification id, originator id (hex), topic, state
 
 
-def open_recorder(store: str) -> ApplicationRecorder:
-    """Opens the event store without loading the domain's event models."""
-    env = Environment("MentorshipLedger", store_environment(store))
-    return retry_startup(
-        lambda: InfrastructureFactory.construct(env).application_recorder(),
+def open_recorder(store: str, *, create: bool = True) -> ApplicationRecorder:
+    """Opens the event store without loading the domain's event models.
+
+    With `create=False` a missing SQLite file is an error and no table is created.
+    """
+    env = Environment("MentorshipLedger", store_environment(store, create=create))
+    recorder = retry_startup(
+        lambda: construct_factory(store, env, create=create).application_recorder(),
         (InternalError, IntegrityError),
     )
+    if not create:
+        check_events_table(recorder, store)
+    return recorder
 
 
 def read_page(recorder: ApplicationRecorder, after: int, limit: int) -> Sequence[Row]:
@@ -57,3 +63,15 @@ def last_notification_id(recorder: ApplicationRecorder) -> int:
 
 def _hex(originator_id: UUID | str) -> str:
     return originator_id.hex if isinstance(originator_id, UUID) else originator_id.replace("-", "")
+
+
+def event_version(recorder: ApplicationRecorder, notification_id: int) -> int | None:
+    """The aggregate version of the event at `notification_id` (to name a damaged one)."""
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        statement = f"SELECT originator_version FROM {recorder.events_table_name} WHERE rowid = ?"
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, (notification_id,))
+            row = cursor.fetchone()
+        return None if row is None else int(row[0])
+    found = recorder.select_notifications(notification_id, 1)
+    return found[0].originator_version if found and found[0].id == notification_id else None

@@ -7,7 +7,7 @@ stale. This class also answers the domain's `ActivePairings` port.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -17,6 +17,8 @@ from eventsourcing.persistence import ApplicationRecorder
 from domain.errors import AmbiguousReference, InvalidInput, NotFound
 from domain.vocabulary import Status, direction_after
 from projections import engagement, profiles, retention
+from projections.answering import catch_up_for_query, query_lock_wait
+from projections.db import ViewDatabase
 from projections.queries import meeting_rows, pairing_rows, person_rows, uuid_text
 from projections.runner import CatchUp, Progress, ViewRunner
 
@@ -52,12 +54,33 @@ def _current(row: tuple[Any, ...]) -> dict[str, Any]:
 
 
 class LedgerViews:
-    def __init__(self, recorder: ApplicationRecorder) -> None:
-        self.runner = ViewRunner(recorder)
+    """With `reading=True` (queries) the views are caught up once, if the store
+    allows it, else used as they are; `warn` then tells the user (see `answering`)."""
+
+    def __init__(
+        self,
+        recorder: ApplicationRecorder,
+        *,
+        reading: bool = False,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
+        wait = query_lock_wait() if reading else None
+        self.runner = ViewRunner(recorder, db=ViewDatabase(recorder, wait))
         self.db = self.runner.db
+        self.reading = reading
+        self.warn = warn
+        self._answered = False
 
     def catch_up(self, progress: Progress | None = None) -> CatchUp:
-        return self.runner.catch_up(progress)
+        if not self.reading:
+            return self.runner.catch_up(progress)
+        if not self._answered:
+            self.runner, warning = catch_up_for_query(self.runner)
+            self.db = self.runner.db
+            self._answered = True
+            if warning and self.warn is not None:
+                self.warn(warning)
+        return CatchUp(0, 0.0)
 
     def replay(self, progress: Progress | None = None) -> CatchUp:
         return self.runner.replay(progress)

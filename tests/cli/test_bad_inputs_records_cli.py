@@ -129,7 +129,7 @@ STORE_ROWS = [
     ),
     pytest.param(
         ("--store", "postgresql://postgres@127.0.0.1:5432/mentorship_absent_db", "people"),
-        "store", id="absent postgresql database",
+        "does not exist", id="absent postgresql database",
     ),
 ]  # fmt: skip
 

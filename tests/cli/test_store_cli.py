@@ -71,7 +71,9 @@ def test_a_store_inside_a_file_is_refused_in_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "notes.txt"
     blocker.write_text("a file, not a directory\n")
 
-    message = one_error_line(invoke("--store", str(blocker / "ledger.db"), "people"))
+    store = str(blocker / "ledger.db")
+
+    message = one_error_line(invoke("--store", store, "person", "add", "E1", "--name", "A"))
 
     assert message == "Error: cannot use the store: unable to open database file"
 
@@ -112,10 +114,11 @@ def test_the_store_option_beats_the_environment(tmp_path: Path) -> None:
     env = {"MENTORSHIP_STORE": str(tmp_path / "env.db"), "MENTORSHIP_ACTOR": "carol"}
     succeeded("person", "add", "E1", "--name", "Ada Lovelace", env=env)
 
-    other = succeeded("--store", str(tmp_path / "other.db"), "people", env=env)
+    other = ("--store", str(tmp_path / "other.db"))
+    succeeded(*other, "person", "add", "E2", "--name", "Grace Hopper", env=env)
 
-    assert other.stdout == "(none)\n"
-    assert (tmp_path / "other.db").is_file()
+    listed = json.loads(succeeded(*other, "people", "--format", "json", env=env).stdout)
+    assert [p["id"] for p in listed] == ["E2"]
 
 
 def test_the_default_store_is_mentorship_db_in_the_working_directory(
