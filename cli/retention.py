@@ -10,47 +10,120 @@ import click
 
 from cli.context import LedgerContext, pass_ledger
 from cli.output import emit, format_option, side_by_side, table
-from cli.reports import as_of_date, emit_groups
+from cli.reports import as_of_date, csv_rows
 from domain.vocabulary import END_REASONS, EndReason
 
-DROPOUT_REASONS = [r for r in END_REASONS if r != EndReason.COMPLETED]
-RETENTION_METRICS = [
+# Completion and a program's planned closure are not dropouts (they are censored).
+DROPOUT_REASONS = [
+    r for r in END_REASONS if r not in (EndReason.COMPLETED, EndReason.PROGRAM_CLOSED)
+]
+HORIZONS = ("30", "90", "180", "365")  # the report's horizons, as JSON keys
+COUNTS = [
     ("started", "started"),
     ("active", "active"),
     ("completed", "completed"),
+    ("closed with program", "closed_with_program"),
     ("dropped out", "dropped_out"),
     ("reversed", "reversed"),
-    ("survival 30d", "survival.30"),
-    ("survival 90d", "survival.90"),
-    ("survival 180d", "survival.180"),
-    ("survival 365d", "survival.365"),
-    ("median days to dropout", "median_days_to_dropout"),
 ]
 RETENTION_CSV = [
     "key",
-    "started",
-    "active",
-    "completed",
-    "dropped_out",
-    "reversed",
-    "survival.30",
-    "survival.90",
-    "survival.180",
-    "survival.365",
+    *[path for _, path in COUNTS],
+    *[f"survival.{h}" for h in HORIZONS],
     "median_days_to_dropout",
     *[f"dropout_reasons.{r}" for r in DROPOUT_REASONS],
+    *[f"survival_ci.{h}.{end}" for h in HORIZONS for end in ("low", "high")],
+    *[f"at_risk.{h}" for h in HORIZONS],
+    *[f"few_at_risk.{h}" for h in HORIZONS],
+    "median_ci.low",
+    "median_ci.high",
 ]
 
 
-def retention_table_metrics(groups: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
-    reasons = sorted({r for g in groups for r in g["dropout_reasons"]})
-    return RETENTION_METRICS + [(f"  dropout: {r}", f"dropout_reasons.{r}") for r in reasons]
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def survival_cell(group: dict[str, Any], horizon: str) -> str:
+    """`0.74 [0.66-0.81] n=52`, with `*` when fewer than 20 are still at risk."""
+    interval = group["survival_ci"][horizon]
+    shown = _number(group["survival"][horizon])
+    if interval is not None:
+        shown += f" [{_number(interval[0])}-{_number(interval[1])}]"
+    flag = "*" if group["few_at_risk"][horizon] else ""
+    return f"{shown} n={group['at_risk'][horizon]}{flag}"
+
+
+def median_cell(group: dict[str, Any]) -> str:
+    days, (low, high) = group["median_days_to_dropout"], group["median_ci"]
+    if days is None and low is None:
+        return "-"
+
+    def text(value: int | None) -> str:
+        return "-" if value is None else str(value)
+
+    return f"{text(days)} [{text(low)}-{text(high)}]"
 
 
 def retention_table(groups: Sequence[dict[str, Any]], width: int | None = None) -> str:
     """Groups side by side; a reason nobody in a group dropped out for counts 0."""
+    shown = [
+        {
+            **g,
+            "shown": {
+                **{f"s{h}": survival_cell(g, h) for h in HORIZONS},
+                "median": median_cell(g),
+            },
+        }
+        for g in groups
+    ]
+    reasons = sorted({r for g in groups for r in g["dropout_reasons"]})
+    metrics = [
+        *COUNTS,
+        *[(f"survival {h}d", f"shown.s{h}") for h in HORIZONS],
+        ("median days to dropout", "shown.median"),
+        *[(f"  dropout: {r}", f"dropout_reasons.{r}") for r in reasons],
+    ]
     zeros = {f"dropout_reasons.{r}": 0 for r in DROPOUT_REASONS}
-    return side_by_side(groups, retention_table_metrics(groups), zeros, width)
+    text = side_by_side(shown, metrics, zeros, width)
+    text += (
+        "\nsurvival: estimate [95% interval] n=pairings still at risk; median: days [95% interval]"
+    )
+    if any(flag for g in groups for flag in g["few_at_risk"].values()):
+        text += "\n* fewer than 20 pairings still at risk: read with care"
+    return text
+
+
+def incidence_table(groups: Sequence[dict[str, Any]], width: int | None = None) -> str:
+    """Cumulative incidence of each way of ending, at the horizons, side by side."""
+    causes = list(groups[0]["cumulative_incidence"]) if groups else []
+
+    def row(values: dict[str, float | None]) -> str:
+        return " ".join(_number(values[h]) for h in HORIZONS)
+
+    shown = [
+        {
+            "key": g["key"],
+            **{c: row(g["cumulative_incidence"][c]) for c in causes},
+            "still_active": row(g["still_active"]),
+        }
+        for g in groups
+    ]
+    metrics = [*[(f"  {c}", c) for c in causes], ("  still active", "still_active")]
+    title = f"Cumulative incidence at {'/'.join(HORIZONS)} days (closures censored):"
+    return f"{title}\n{side_by_side(shown, metrics, None, width)}"
+
+
+def _csv_group(group: dict[str, Any]) -> dict[str, Any]:
+    def ends(pair: list[Any] | None) -> dict[str, Any]:
+        low, high = pair if pair is not None else (None, None)
+        return {"low": low, "high": high}
+
+    return {
+        **group,
+        "survival_ci": {h: ends(v) for h, v in group["survival_ci"].items()},
+        "median_ci": ends(group["median_ci"]),
+    }
 
 
 @click.command("retention")
@@ -60,25 +133,76 @@ def retention_table(groups: Sequence[dict[str, Any]], width: int | None = None) 
     type=click.Choice(["direction", "program", "cohort"]),
     help="Group by direction at pairing (default), program or cohort.",
 )
+@click.option("--compare", is_flag=True, help="Log-rank test: do the groups differ?")
+@click.option("--causes", is_flag=True, help="Cumulative incidence of each way of ending.")
 @click.option("--people", is_flag=True, help="Participant retention instead of pairings.")
 @format_option
 @pass_ledger
 def retention(
-    ctx: LedgerContext, as_of_text: str | None, by: str | None, people: bool, fmt: str
+    ctx: LedgerContext,
+    as_of_text: str | None,
+    by: str | None,
+    compare: bool,
+    causes: bool,
+    people: bool,
+    fmt: str,
 ) -> None:
-    """How long pairings last before dropping out (Kaplan-Meier), side by side.
+    """How long pairings last before dropping out (Kaplan-Meier, 95% intervals), side by side.
 
-    Example: mentorship retention --as-of 2026-06-30 --by cohort --format json
+    Example: mentorship retention --compare --causes --as-of 2026-06-30 --format json
     """
-    if people and by is not None:
-        raise click.UsageError("--by does not apply to --people (grouped by direction and role)")
+    if people and (by is not None or compare or causes):
+        raise click.UsageError("--by, --compare and --causes do not apply to --people")
     as_of = as_of_date(ctx, as_of_text)
     if people:
         _participants(ctx, as_of, fmt)
         return
     by = by or "direction"
-    groups = ctx.views.retention(as_of, by)
-    emit_groups(as_of, by, groups, fmt, retention_table, RETENTION_CSV)
+    test: dict[str, Any] | None = None
+    if compare:
+        groups, test = ctx.views.retention_compared(as_of, by, causes=causes)
+    else:
+        groups = ctx.views.retention(as_of, by, causes=causes)
+    _emit(as_of, by, groups, test, fmt)
+
+
+def _emit(
+    as_of: date, by: str, groups: list[dict[str, Any]], test: dict[str, Any] | None, fmt: str
+) -> None:
+    causes = bool(groups) and "cumulative_incidence" in groups[0]
+    columns = list(RETENTION_CSV)
+    if causes:
+        names = list(groups[0]["cumulative_incidence"])
+        columns += [f"cumulative_incidence.{c}.{h}" for c in names for h in HORIZONS]
+        columns += [f"still_active.{h}" for h in HORIZONS]
+    csv_groups = [_csv_group(g) for g in groups]
+    if test is not None:
+        columns += [f"logrank.{k}" for k in test]
+        csv_groups = [{**g, "logrank": test} for g in csv_groups]
+
+    def text(width: int | None) -> str:
+        if not groups:
+            return f"No pairings as of {as_of}."
+        parts = [f"As of {as_of}, by {by}:", retention_table(groups, width)]
+        if causes:
+            parts += ["", incidence_table(groups, width)]
+        if test is not None:
+            parts += ["", logrank_line(by, test)]
+        return "\n".join(parts)
+
+    data: dict[str, Any] = {"as_of": as_of, "by": by, "groups": groups}
+    if test is not None:
+        data["logrank"] = test
+    emit(fmt, json=data, csv=(columns, csv_rows(csv_groups, columns)), table=text)
+
+
+def logrank_line(by: str, test: dict[str, Any]) -> str:
+    if test["df"] == 0:
+        return f"Log-rank test across {by}s: nothing to compare (one group, or no dropouts)."
+    return (
+        f"Log-rank test across {by}s: chi-squared {test['statistic']:.2f} on "
+        f"{test['df']} df, p = {test['p_value']:.3g}"
+    )
 
 
 PARTICIPANT_COLUMNS = ["key", "role", "people", "eligible", "retained", "share"]

@@ -1,4 +1,4 @@
-"""Kaplan-Meier survival and small statistics helpers shared by the reports.
+"""Small helpers shared by the reports (survival estimators: `projections.survival`).
 
 Everything here is pure: plain numbers, dates and rows in, plain values out.
 Floats are never rounded; presentation layers decide how to display them.
@@ -11,91 +11,18 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date
 from typing import TypeVar
 
-from domain.vocabulary import DIRECTIONS, EndReason
+from domain.vocabulary import DIRECTIONS
 from projections.rows import PairingRow
 
-SURVIVAL_HORIZONS: tuple[int, ...] = (30, 90, 180, 365)
 __all__ = ["DIRECTIONS"]
 
 Row = TypeVar("Row")
 Key = TypeVar("Key", bound=Hashable)
 
-SurvivalCurve = list[tuple[int, float]]
-
 
 def duration_days(row: PairingRow, as_of: date) -> int:
     """Days from pairing to its end, or to `as_of` while it is still running."""
     return ((row.ended_on or as_of) - row.paired_on).days
-
-
-def is_dropout(row: PairingRow) -> bool:
-    """An ending for any reason but completion is a dropout."""
-    return row.ended_on is not None and row.end_reason != EndReason.COMPLETED
-
-
-def kaplan_meier(durations: Iterable[tuple[int, bool]]) -> SurvivalCurve:
-    """Step curve [(t, S(t))] at each distinct dropout day t, ascending.
-
-    `durations` holds (duration_days, is_dropout) pairs; the others are
-    censored. A pairing censored on a dropout day still counts as at risk on
-    that day, which is the usual Kaplan-Meier convention.
-    """
-    # One pass over the observations sorted by duration: those with a longer
-    # duration than the current day are still at risk.
-    observations = sorted(durations)
-    curve: SurvivalCurve = []
-    survival = 1.0
-    at_risk = len(observations)
-    index = 0
-    while index < len(observations):
-        day = observations[index][0]
-        dropped = leaving = 0
-        while index < len(observations) and observations[index][0] == day:
-            dropped += observations[index][1]
-            leaving += 1
-            index += 1
-        if dropped:
-            survival *= 1 - dropped / at_risk
-            curve.append((day, survival))
-        at_risk -= leaving
-    return curve
-
-
-def survival_at(curve: SurvivalCurve, horizon: int, max_followup: int) -> float | None:
-    """Survival after every dropout up to `horizon` days.
-
-    None when nobody has been followed for `horizon` days, because the curve
-    says nothing about a time no pairing has reached.
-    """
-    if max_followup < horizon:
-        return None
-    survival = 1.0
-    for day, value in curve:
-        if day > horizon:
-            break
-        survival = value
-    return survival
-
-
-def median_time(curve: SurvivalCurve) -> int | None:
-    """First dropout day on which survival falls to one half or below."""
-    for day, value in curve:
-        if value <= 0.5:
-            return day
-    return None
-
-
-def survival_summary(
-    rows: Sequence[PairingRow], as_of: date
-) -> tuple[dict[str, float | None], int | None]:
-    """Survival at the report horizons and the median days to dropout."""
-    durations = [(duration_days(row, as_of), is_dropout(row)) for row in rows]
-    curve = kaplan_meier(durations)
-    max_followup = max((days for days, _ in durations), default=-1)
-    survival = {
-        str(horizon): survival_at(curve, horizon, max_followup) for horizon in SURVIVAL_HORIZONS
-    }
-    return survival, median_time(curve)
 
 
 def quarter(day: date) -> str:

@@ -1,30 +1,33 @@
-"""Retention report: how long pairings last and whether participants stay.
+"""Retention report: how long pairings last before dropping out, with uncertainty.
 
 Works on plain rows already cut "as of" a date D (see `projections.rows`).
-Pairing retention is a Kaplan-Meier estimate of time to dropout, where
-completing a pairing is not a dropout. Participant retention asks whether
-people were still in the organisation a year after they first took a role.
+Pairing retention is a Kaplan-Meier estimate of the time to dropout. Completing
+a pairing is not a dropout, and neither is a planned program closure: both are
+censored at their duration, like pairings still running on D.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from typing import Any
 
-from projections.metrics import (
-    DIRECTIONS,
-    group_rows,
-    is_dropout,
-    quarter,
-    survival_summary,
-)
-from projections.rows import PairingRow, PersonRow
+from domain.vocabulary import DIRECTIONS, END_REASONS, EndReason
+from projections.incidence import cumulative_incidence
+from projections.logrank import logrank
+from projections.metrics import duration_days, group_rows, quarter
+from projections.rows import PairingRow
+from projections.survival import Observation, kaplan_meier
 
-ROLES: tuple[str, ...] = ("mentor", "mentee")
-NEVER_PAIRED = "never_paired"
-RETENTION_WINDOW = timedelta(days=365)
+HORIZONS: tuple[int, ...] = (30, 90, 180, 365)
+# Fewer pairings than this still at risk at a horizon makes its estimate shaky:
+# the reports flag it.
+FEW_AT_RISK = 20
+# Reasons that end a pairing without it dropping out (censored).
+NOT_DROPOUTS = frozenset({EndReason.COMPLETED, EndReason.PROGRAM_CLOSED})
+# Ways a pairing can end, for cumulative incidence: a closure is censoring.
+CAUSES: tuple[str, ...] = tuple(r for r in END_REASONS if r != EndReason.PROGRAM_CLOSED)
 # A storage layer should always give a reason with an ending; this keeps a
 # malformed row visible in the breakdown instead of crashing the report.
 UNSPECIFIED_REASON = "unspecified"
@@ -36,106 +39,101 @@ _GROUP_KEYS: dict[str, Callable[[PairingRow], str]] = {
 }
 
 
-def retention_groups(
-    rows: Iterable[PairingRow], as_of: date, by: str = "direction"
-) -> list[dict[str, Any]]:
-    """One retention summary per non-empty group of pairings.
+def is_dropout(row: PairingRow) -> bool:
+    """Ended for any reason but completion or the program's planned closure."""
+    return row.ended_on is not None and row.end_reason not in NOT_DROPOUTS
 
-    `by` is "direction" (direction at pairing), "program" (slug) or "cohort"
-    (quarter of the pairing date).
-    """
+
+def cause(row: PairingRow) -> str | None:
+    """How the pairing ended, or None while it runs or when a closure censored it."""
+    if row.ended_on is None or row.end_reason == EndReason.PROGRAM_CLOSED:
+        return None
+    return row.end_reason or UNSPECIFIED_REASON
+
+
+def dropout_observations(rows: Iterable[PairingRow], as_of: date) -> list[Observation]:
+    return [(duration_days(row, as_of), is_dropout(row)) for row in rows]
+
+
+def grouped(rows: Iterable[PairingRow], by: str) -> list[tuple[str, list[PairingRow]]]:
+    """Non-empty groups: by direction at pairing, program (slug) or cohort (quarter)."""
     if by not in _GROUP_KEYS:
         choices = ", ".join(_GROUP_KEYS)
         raise ValueError(f"unknown grouping {by!r}: expected one of {choices}")
     preferred_order = DIRECTIONS if by == "direction" else ()
-    return [
-        _pairing_retention(key, group, as_of)
-        for key, group in group_rows(rows, _GROUP_KEYS[by], preferred_order)
-    ]
+    return group_rows(rows, _GROUP_KEYS[by], preferred_order)
 
 
-def _pairing_retention(key: str, group: Sequence[PairingRow], as_of: date) -> dict[str, Any]:
+def retention_groups(
+    rows: Iterable[PairingRow], as_of: date, by: str = "direction", *, causes: bool = False
+) -> list[dict[str, Any]]:
+    """One retention summary per non-empty group of pairings.
+
+    With `causes`, each group also has the cumulative incidence of every way a
+    pairing ends (Aalen-Johansen, closures censored) at the report horizons.
+    """
+    return [_pairing_retention(key, group, as_of, causes) for key, group in grouped(rows, by)]
+
+
+def compare(rows: Iterable[PairingRow], as_of: date, by: str = "direction") -> dict[str, Any]:
+    """Log-rank test of equal time-to-dropout curves across the groups."""
+    groups = [dropout_observations(group, as_of) for _, group in grouped(rows, by)]
+    result = logrank(groups)
+    return {"statistic": result.statistic, "df": result.df, "p_value": result.p_value}
+
+
+def _pairing_retention(
+    key: str, group: Sequence[PairingRow], as_of: date, causes: bool
+) -> dict[str, Any]:
     ended = [row for row in group if row.ended_on is not None]
     dropouts = [row for row in ended if is_dropout(row)]
+    completed = sum(1 for row in ended if row.end_reason == EndReason.COMPLETED)
     reasons = Counter(row.end_reason or UNSPECIFIED_REASON for row in dropouts)
-    survival, median_days = survival_summary(group, as_of)
-    return {
+    curve = kaplan_meier(dropout_observations(group, as_of))
+    estimates = {str(horizon): curve.at(horizon) for horizon in HORIZONS}
+    median = curve.median()
+    summary: dict[str, Any] = {
         "key": key,
         "started": len(group),
         "active": len(group) - len(ended),
-        "completed": len(ended) - len(dropouts),
+        "completed": completed,
+        "closed_with_program": len(ended) - len(dropouts) - completed,
         "dropped_out": len(dropouts),
         "dropout_reasons": dict(sorted(reasons.items())),
         "reversed": sum(1 for row in group if row.reversals >= 1),
-        "survival": survival,
-        "median_days_to_dropout": median_days,
+        "survival": {h: e.survival for h, e in estimates.items()},
+        "median_days_to_dropout": median.days,
+        "survival_ci": {
+            h: None if e.low is None else [e.low, e.high] for h, e in estimates.items()
+        },
+        "at_risk": {h: e.at_risk for h, e in estimates.items()},
+        "few_at_risk": {h: e.at_risk < FEW_AT_RISK for h, e in estimates.items()},
+        "median_ci": [median.low, median.high],
     }
+    if causes:
+        summary["cumulative_incidence"] = _incidence(group, as_of)
+        summary["still_active"] = still_active(group, as_of)
+    return summary
 
 
-def participant_retention(
-    pairings: Iterable[PairingRow], people: Iterable[PersonRow], as_of: date
-) -> list[dict[str, Any]]:
-    """Share of people still in the organisation a year after their first pairing.
-
-    Grouped by direction at pairing and by the role as paired, followed by
-    one group for registered people who were never paired, whose clock starts
-    when they joined (or, without a joining date, when they were registered).
-    """
-    rows = list(pairings)
-    people_by_id = {person.id: person for person in people}
-    groups: list[dict[str, Any]] = []
-    for direction in DIRECTIONS:
-        for role in ROLES:
-            starts = _first_pairing_dates(rows, direction, role)
-            if starts:
-                groups.append(_people_retention(direction, role, starts, people_by_id, as_of))
-    paired_ids = {row.mentor for row in rows} | {row.mentee for row in rows}
-    never_paired_starts = {
-        person.id: person.joined_on or person.registered_on
-        for person in people_by_id.values()
-        if person.id not in paired_ids
-    }
-    groups.append(_people_retention(NEVER_PAIRED, None, never_paired_starts, people_by_id, as_of))
-    return groups
-
-
-def _first_pairing_dates(rows: Iterable[PairingRow], direction: str, role: str) -> dict[str, date]:
-    """Earliest pairing date per person who held `role` in a `direction` pairing."""
-    first: dict[str, date] = {}
-    for row in rows:
-        if row.direction != direction:
-            continue
-        person = row.mentor if role == "mentor" else row.mentee
-        if person not in first or row.paired_on < first[person]:
-            first[person] = row.paired_on
-    return first
-
-
-def _people_retention(
-    key: str,
-    role: str | None,
-    starts: Mapping[str, date],
-    people_by_id: Mapping[str, PersonRow],
-    as_of: date,
-) -> dict[str, Any]:
-    # Only people whose full year has elapsed by D can tell us anything.
-    eligible = [person for person, start in starts.items() if start + RETENTION_WINDOW <= as_of]
-    retained = [
-        person
-        for person in eligible
-        if _stayed_past(people_by_id.get(person), starts[person] + RETENTION_WINDOW)
-    ]
+def _incidence(group: Sequence[PairingRow], as_of: date) -> dict[str, dict[str, float | None]]:
+    observations = [(duration_days(row, as_of), cause(row)) for row in group]
+    found = cumulative_incidence(observations, HORIZONS)
+    # Every cause appears, in the vocabulary's order; one nobody ended by is 0
+    # wherever the curve is defined.
+    ended_at_all = kaplan_meier((days, why is not None) for days, why in observations)
+    defined = {h: ended_at_all.at(h).survival is not None for h in HORIZONS}
+    names = [*CAUSES, *sorted(set(found) - set(CAUSES))]
     return {
-        "key": key,
-        "role": role,
-        "people": len(starts),
-        "eligible": len(eligible),
-        "retained": len(retained),
-        "share": len(retained) / len(eligible) if eligible else None,
+        name: {
+            str(h): found[name][h] if name in found else (0.0 if defined[h] else None)
+            for h in HORIZONS
+        }
+        for name in names
     }
 
 
-def _stayed_past(person: PersonRow | None, anniversary: date) -> bool:
-    # A person missing from `people` has no recorded departure, so they count
-    # as still here rather than silently disappearing from the denominator.
-    return person is None or person.left_on is None or person.left_on > anniversary
+def still_active(group: Sequence[PairingRow], as_of: date) -> dict[str, float | None]:
+    """P(not ended by any cause) at each horizon: with the incidences it sums to 1."""
+    curve = kaplan_meier((duration_days(row, as_of), cause(row) is not None) for row in group)
+    return {str(h): curve.at(h).survival for h in HORIZONS}

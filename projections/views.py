@@ -16,7 +16,7 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from domain.errors import AmbiguousReference, InvalidInput, NotFound
 from domain.vocabulary import Status, direction_after
-from projections import engagement, profiles, retention
+from projections import engagement, participants, profiles, retention
 from projections.answering import catch_up_for_query, query_lock_wait
 from projections.db import ViewDatabase
 from projections.queries import meeting_rows, pairing_rows, person_rows, uuid_text
@@ -253,15 +253,25 @@ class LedgerViews:
         with self.db.transaction(commit=False) as cursor:
             return pairing_rows(cursor, as_of)
 
-    def retention(self, as_of: date, by: str = "direction") -> list[dict[str, Any]]:
-        return retention.retention_groups(self._rows(as_of), as_of, by)
+    def retention(
+        self, as_of: date, by: str = "direction", *, causes: bool = False
+    ) -> list[dict[str, Any]]:
+        return retention.retention_groups(self._rows(as_of), as_of, by, causes=causes)
+
+    def retention_compared(
+        self, as_of: date, by: str = "direction", *, causes: bool = False
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The retention groups and a log-rank test across them, from one read."""
+        rows = self._rows(as_of)
+        groups = retention.retention_groups(rows, as_of, by, causes=causes)
+        return groups, retention.compare(rows, as_of, by)
 
     def participant_retention(self, as_of: date) -> list[dict[str, Any]]:
         self.catch_up()
         with self.db.transaction(commit=False) as cursor:  # one state for both reads
             rows = pairing_rows(cursor, as_of)
             people = person_rows(cursor, as_of)
-        return retention.participant_retention(rows, people, as_of)
+        return participants.participant_retention(rows, people, as_of)
 
     def engagement(self, as_of: date, by: str = "direction") -> list[dict[str, Any]]:
         return engagement.engagement_groups(self._rows(as_of), as_of, by)

@@ -14,7 +14,7 @@ RefusedFn = Any
     [
         (
             ("retention", "--people", "--by", "program"),
-            "Error: --by does not apply to --people (grouped by direction and role)",
+            "Error: --by, --compare and --causes do not apply to --people",
         ),
         (
             ("engagement", "--at-risk", "--by", "program"),

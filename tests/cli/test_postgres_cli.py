@@ -69,11 +69,17 @@ def test_recording_and_reporting_through_a_postgresql_url(postgres_store: str) -
             "started": 1,
             "active": 1,
             "completed": 0,
+            "closed_with_program": 0,
             "dropped_out": 0,
             "dropout_reasons": {},
             "reversed": 0,
             "survival": {"30": 1.0, "90": None, "180": None, "365": None},
             "median_days_to_dropout": None,
+            # No dropout yet: no interval; one pairing followed 30 days, none longer.
+            "survival_ci": {"30": None, "90": None, "180": None, "365": None},
+            "at_risk": {"30": 1, "90": 0, "180": 0, "365": 0},
+            "few_at_risk": {"30": True, "90": True, "180": True, "365": True},
+            "median_ci": [None, None],
         }
     ]
 

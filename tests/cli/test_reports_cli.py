@@ -12,6 +12,7 @@ The `veterans` world has pairings old enough for every survival horizon:
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -45,42 +46,54 @@ def _json(ok: RunFn, *args: str) -> Any:
     return json.loads(ok(*args, "--format", "json").stdout)
 
 
+NO_INTERVAL = {"30": None, "90": None, "180": None, "365": None}
+
+
 def _group(key: str, started: int, active: int, completed: int, **rest: Any) -> dict[str, Any]:
+    """A retention group; `at_risk` lists the numbers at risk at 30/90/180/365 days."""
+    at_risk = dict(zip(("30", "90", "180", "365"), rest["at_risk"], strict=True))
     return {
         "key": key,
         "started": started,
         "active": active,
         "completed": completed,
+        "closed_with_program": rest.get("closed", 0),
         "dropped_out": rest.get("dropped_out", 0),
         "dropout_reasons": rest.get("dropout_reasons", {}),
         "reversed": rest.get("reversed", 0),
         "survival": rest["survival"],
         "median_days_to_dropout": rest.get("median"),
+        "survival_ci": rest.get("ci", NO_INTERVAL),
+        "at_risk": at_risk,
+        "few_at_risk": {h: n < 20 for h, n in at_risk.items()},
+        "median_ci": rest.get("median_ci", [None, None]),
     }
 
 
+# A is censored at 182 days (completed), B drops out on day 30, C runs on.
 RETENTION_TABLE = [
     "As of 2026-11-22, by direction:",
-    "                        traditional  reverse  peer",
-    "----------------------  -----------  -------  -----",
-    "started                 1            1        1",
-    "active                  0            0        1",
-    "completed               1            0        0",
-    "dropped out             0            1        0",
-    "reversed                0            0        0",
-    "survival 30d            1.000        0.000    1.000",
-    "survival 90d            1.000        -        1.000",
-    "survival 180d           1.000        -        1.000",
-    "survival 365d           -            -        1.000",
-    "median days to dropout  -            30       -",
+    "                        traditional  reverse                peer",
+    "----------------------  -----------  ---------------------  ---------",
+    "started                 1            1                      1",
+    "active                  0            0                      1",
+    "completed               1            0                      0",
+    "closed with program     0            0                      0",
+    "dropped out             0            1                      0",
+    "reversed                0            0                      0",
+    "survival 30d            1.00 n=1*    0.00 [0.00-0.00] n=1*  1.00 n=1*",
+    "survival 90d            1.00 n=1*    0.00 [0.00-0.00] n=0*  1.00 n=1*",
+    "survival 180d           1.00 n=1*    0.00 [0.00-0.00] n=0*  1.00 n=1*",
+    "survival 365d           - n=0*       0.00 [0.00-0.00] n=0*  1.00 n=1*",
+    "median days to dropout  -            30 [30-30]             -",
+    "  dropout: mismatch     0            1                      0",
+    "survival: estimate [95% interval] n=pairings still at risk; median: days [95% interval]",
+    "* fewer than 20 pairings still at risk: read with care",
 ]
 
 
 def test_retention_table_puts_the_directions_side_by_side(veterans: object, ok: RunFn) -> None:
-    lines = ok("retention").stdout.splitlines()
-
-    assert lines[:-1] == RETENTION_TABLE
-    assert re.split(r"\s{2,}", lines[-1].strip()) == ["dropout: mismatch", "0", "1", "0"]
+    assert ok("retention").stdout.splitlines() == RETENTION_TABLE
 
 
 def test_retention_table_counts_an_absent_dropout_reason_as_zero(
@@ -88,7 +101,7 @@ def test_retention_table_counts_an_absent_dropout_reason_as_zero(
 ) -> None:
     lines = ok("retention").stdout.splitlines()
 
-    assert lines[-1] == "  dropout: mismatch     0            1        0"
+    assert "  dropout: mismatch     0            1                      0" in lines
 
 
 def test_retention_json_by_direction_at_pairing(veterans: object, ok: RunFn) -> None:
@@ -98,13 +111,21 @@ def test_retention_json_by_direction_at_pairing(veterans: object, ok: RunFn) -> 
         "as_of": "2026-11-22",
         "by": "direction",
         "groups": [
-            _group("traditional", 1, 0, 1, survival={**SURVIVAL_ALL, "365": None}),
+            # A: completed on day 182, censored; no dropout, so no interval.
+            _group(
+                "traditional", 1, 0, 1,
+                survival={**SURVIVAL_ALL, "365": None}, at_risk=(1, 1, 1, 0),
+            ),
+            # B: dropped out on day 30 (n=1, d=1): S is 0 from then on, known,
+            # with the interval [0, 0]; the median is 30 and so is its interval.
             _group(
                 "reverse", 1, 0, 0,
                 dropped_out=1, dropout_reasons={"mismatch": 1}, median=30,
-                survival={**NO_SURVIVAL, "30": 0.0},
+                survival={"30": 0.0, "90": 0.0, "180": 0.0, "365": 0.0},
+                ci={h: [0.0, 0.0] for h in NO_INTERVAL}, at_risk=(1, 0, 0, 0),
+                median_ci=[30, 30],
             ),
-            _group("peer", 1, 1, 0, survival=SURVIVAL_ALL),
+            _group("peer", 1, 1, 0, survival=SURVIVAL_ALL, at_risk=(1, 1, 1, 1)),
         ],
     }  # fmt: skip
 
@@ -113,14 +134,19 @@ def test_retention_csv_has_a_column_for_every_dropout_reason(veterans: object, o
     lines = ok("retention", "--format", "csv").stdout.splitlines()
 
     assert lines == [
-        "key,started,active,completed,dropped_out,reversed,"
+        "key,started,active,completed,closed_with_program,dropped_out,reversed,"
         "survival.30,survival.90,survival.180,survival.365,median_days_to_dropout,"
         "dropout_reasons.mentor_withdrew,dropout_reasons.mentee_withdrew,"
-        "dropout_reasons.left_organisation,dropout_reasons.mismatch,"
-        "dropout_reasons.program_closed,dropout_reasons.other",
-        "traditional,1,0,1,0,0,1.0,1.0,1.0,,,0,0,0,0,0,0",
-        "reverse,1,0,0,1,0,0.0,,,,30,0,0,0,1,0,0",
-        "peer,1,1,0,0,0,1.0,1.0,1.0,1.0,,0,0,0,0,0,0",
+        "dropout_reasons.left_organisation,dropout_reasons.mismatch,dropout_reasons.other,"
+        "survival_ci.30.low,survival_ci.30.high,survival_ci.90.low,survival_ci.90.high,"
+        "survival_ci.180.low,survival_ci.180.high,survival_ci.365.low,survival_ci.365.high,"
+        "at_risk.30,at_risk.90,at_risk.180,at_risk.365,"
+        "few_at_risk.30,few_at_risk.90,few_at_risk.180,few_at_risk.365,"
+        "median_ci.low,median_ci.high",
+        "traditional,1,0,1,0,0,0,1.0,1.0,1.0,,,0,0,0,0,0,,,,,,,,,1,1,1,0,True,True,True,True,,",
+        "reverse,1,0,0,0,1,0,0.0,0.0,0.0,0.0,30,0,0,0,1,0,"
+        "0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,1,0,0,0,True,True,True,True,30,30",
+        "peer,1,1,0,0,0,0,1.0,1.0,1.0,1.0,,0,0,0,0,0,,,,,,,,,1,1,1,1,True,True,True,True,,",
     ]
 
 
@@ -128,28 +154,48 @@ def test_retention_by_program(veterans: object, ok: RunFn) -> None:
     report = _json(ok, "retention", "--by", "program")
 
     # One dropout among three at risk on day 30: survival 2/3 from then on.
+    # Greenwood V = 1/(3*2); log(-log) interval S ** exp(-+1.96 sqrt(V) / |ln S|).
     third = pytest.approx(2 / 3)
+    spread = 1.959963984540054 * math.sqrt(1 / 6) / -math.log(2 / 3)
+    interval = [
+        pytest.approx((2 / 3) ** math.exp(spread)),
+        pytest.approx((2 / 3) ** math.exp(-spread)),
+    ]
+    assert interval == [pytest.approx(0.054073, abs=1e-6), pytest.approx(0.945206, abs=1e-6)]
     assert report["by"] == "program"
     assert report["groups"] == [
         _group(
             "pilot-2025", 3, 1, 1,
             dropped_out=1, dropout_reasons={"mismatch": 1},
             survival={"30": third, "90": third, "180": third, "365": third},
+            ci={h: interval for h in NO_INTERVAL}, at_risk=(3, 2, 2, 1),
+            # The lower band is below 1/2 from day 30; the upper band never is.
+            median_ci=[30, None],
         )
     ]  # fmt: skip
     assert ok("retention", "--by", "program").stdout.splitlines()[1].split() == ["pilot-2025"]
+
+
+_HALF_SPREAD = 1.959963984540054 * math.sqrt(1 / 2) / math.log(2)
+HALF_INTERVAL = [
+    pytest.approx(0.5 ** math.exp(_HALF_SPREAD)),
+    pytest.approx(0.5 ** math.exp(-_HALF_SPREAD)),
+]
 
 
 def test_retention_by_cohort_groups_by_quarter_of_pairing(veterans: object, ok: RunFn) -> None:
     report = _json(ok, "retention", "--by", "cohort")
 
     assert report["groups"] == [
+        # A (182, censored) and B (30, dropout): S(30) = 1/2, V = 1/(2*1).
         _group(
             "2025-Q1", 2, 0, 1,
             dropped_out=1, dropout_reasons={"mismatch": 1}, median=30,
             survival={"30": 0.5, "90": 0.5, "180": 0.5, "365": None},
+            ci={**{h: HALF_INTERVAL for h in ("30", "90", "180")}, "365": None},
+            at_risk=(2, 1, 1, 0), median_ci=[30, None],
         ),
-        _group("2025-Q2", 1, 1, 0, survival=SURVIVAL_ALL),
+        _group("2025-Q2", 1, 1, 0, survival=SURVIVAL_ALL, at_risk=(1, 1, 1, 1)),
     ]  # fmt: skip
     header = ok("retention", "--by", "cohort").stdout.splitlines()[:2]
     assert header[0] == "As of 2026-11-22, by cohort:"
@@ -166,8 +212,10 @@ def test_retention_as_of_an_earlier_date_ignores_what_came_later(
         "as_of": "2025-03-31",
         "by": "direction",
         "groups": [
-            _group("traditional", 1, 1, 0, survival={**NO_SURVIVAL, "30": 1.0}),
-            _group("reverse", 1, 1, 0, survival=NO_SURVIVAL),
+            _group(
+                "traditional", 1, 1, 0, survival={**NO_SURVIVAL, "30": 1.0}, at_risk=(1, 0, 0, 0)
+            ),
+            _group("reverse", 1, 1, 0, survival=NO_SURVIVAL, at_risk=(0, 0, 0, 0)),
         ],
     }
 

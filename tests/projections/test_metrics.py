@@ -1,4 +1,4 @@
-"""Kaplan-Meier and the small helpers behind the retention and engagement reports."""
+"""Kaplan-Meier on hand-worked cases, and the small helpers behind the reports."""
 
 from __future__ import annotations
 
@@ -6,17 +6,9 @@ from datetime import date
 
 import pytest
 
-from projections.metrics import (
-    duration_days,
-    group_rows,
-    kaplan_meier,
-    median_or_none,
-    median_time,
-    month,
-    quarter,
-    survival_at,
-)
+from projections.metrics import duration_days, group_rows, median_or_none, month, quarter
 from projections.rows import PairingRow
+from projections.survival import kaplan_meier
 
 # Eight pairings: dropouts on days 10, 20, 20 and 40; censored on 20 (exactly a
 # dropout day), 35, 50 and 100.
@@ -50,8 +42,12 @@ def pairing(paired_on: date, ended_on: date | None = None) -> PairingRow:
     )
 
 
+def steps(observations: list[tuple[int, bool]]) -> list[tuple[int, float]]:
+    return [(step.time, step.survival) for step in kaplan_meier(observations).steps]
+
+
 def test_kaplan_meier_steps_at_each_dropout_day_with_ties_and_censoring() -> None:
-    curve = kaplan_meier(WORKED_EXAMPLE)
+    curve = steps(WORKED_EXAMPLE)
 
     # t=10: n=8 (all), d=1 -> 7/8 = 0.875
     # t=20: n=7 (20,20,20c,35,40,50,100), d=2 -> 0.875 * 5/7 = 0.625
@@ -63,56 +59,59 @@ def test_kaplan_meier_steps_at_each_dropout_day_with_ties_and_censoring() -> Non
 
 
 def test_pairing_censored_on_a_dropout_day_is_still_at_risk_that_day() -> None:
-    curve = kaplan_meier([(5, True), (5, False)])
-
     # n=2 (the censored one counts), d=1 -> 1/2; excluding it would give 0.
-    assert curve == [(5, 0.5)]
+    assert steps([(5, True), (5, False)]) == [(5, 0.5)]
 
 
 def test_kaplan_meier_without_dropouts_is_an_empty_curve() -> None:
-    assert kaplan_meier([(30, False), (400, False)]) == []
+    assert steps([(30, False), (400, False)]) == []
 
 
 def test_survival_is_one_before_the_first_dropout() -> None:
-    curve = kaplan_meier(WORKED_EXAMPLE)
-
-    assert survival_at(curve, horizon=9, max_followup=100) == 1.0
+    assert kaplan_meier(WORKED_EXAMPLE).at(9).survival == 1.0
 
 
 def test_survival_includes_dropouts_on_the_horizon_day_itself() -> None:
     curve = kaplan_meier(WORKED_EXAMPLE)
 
     # Dropouts on days 10 and 20 both count for a 20-day horizon.
-    assert survival_at(curve, horizon=20, max_followup=100) == pytest.approx(0.625)
-    assert survival_at(curve, horizon=39, max_followup=100) == pytest.approx(0.625)
+    assert curve.at(20).survival == pytest.approx(0.625)
+    assert curve.at(39).survival == pytest.approx(0.625)
 
 
 def test_survival_is_none_beyond_the_longest_follow_up() -> None:
-    curve = kaplan_meier(WORKED_EXAMPLE)
-
-    assert survival_at(curve, horizon=101, max_followup=100) is None
+    assert kaplan_meier(WORKED_EXAMPLE).at(101).survival is None
 
 
 def test_survival_is_known_at_exactly_the_longest_follow_up() -> None:
-    curve = kaplan_meier(WORKED_EXAMPLE)
+    estimate = kaplan_meier(WORKED_EXAMPLE).at(100)
 
-    assert survival_at(curve, horizon=100, max_followup=100) == pytest.approx(5 / 12)
+    assert estimate.survival == pytest.approx(5 / 12)
+    assert estimate.at_risk == 1
+
+
+def test_survival_is_zero_not_unknown_when_everyone_dropped_out_before_the_horizon() -> None:
+    # Failed before the fix: every pairing dropped out by day 20, so S(30) = 0.
+    assert kaplan_meier([(10, True), (20, True)]).at(30).survival == 0.0
 
 
 def test_median_is_the_first_dropout_day_at_or_below_one_half() -> None:
     # S: 0.875 on day 10, 0.625 on day 20, 5/12 on day 40.
-    assert median_time(kaplan_meier(WORKED_EXAMPLE)) == 40
+    assert kaplan_meier(WORKED_EXAMPLE).median().days == 40
 
 
 def test_median_counts_survival_of_exactly_one_half() -> None:
-    assert median_time([(7, 0.75), (12, 0.5), (30, 0.25)]) == 12
+    # The issue's case: 10 pairings; 2 drop out on day 1, 1 on day 2, 2 on day 3.
+    # S(3) = 8/10 * 7/8 * 5/7 = 1/2 exactly, so the median is 3 (a float product
+    # gives 0.5000000000000001 and used to print null).
+    observations = [(1, True)] * 2 + [(2, True)] + [(3, True)] * 2 + [(10, False)] * 5
+
+    assert kaplan_meier(observations).median().days == 3
 
 
 def test_median_is_none_when_survival_never_reaches_one_half() -> None:
     # One dropout among three: S(10) = 2/3.
-    curve = kaplan_meier([(10, True), (50, False), (60, False)])
-
-    assert median_time(curve) is None
+    assert kaplan_meier([(10, True), (50, False), (60, False)]).median().days is None
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
-from projections.retention import participant_retention, retention_groups
+from projections.participants import participant_retention
+from projections.retention import retention_groups
 from projections.rows import PairingRow, PersonRow
 
 AS_OF = date(2026, 6, 1)
@@ -66,6 +69,15 @@ def person(
     )
 
 
+def loglog(survival: float, greenwood: float) -> list[Any]:
+    """The 95% log(-log) interval: S ** exp(-+1.96 sqrt(V) / |ln S|)."""
+    spread = 1.959963984540054 * math.sqrt(greenwood) / -math.log(survival)
+    return [
+        pytest.approx(survival ** math.exp(spread)),
+        pytest.approx(survival ** math.exp(-spread)),
+    ]
+
+
 def test_worked_example_gives_counts_survival_and_median() -> None:
     rows = [
         lasting("a", 10, "mentee_withdrew"),
@@ -81,28 +93,45 @@ def test_worked_example_gives_counts_survival_and_median() -> None:
     [group] = retention_groups(rows, AS_OF)
 
     # KM: S(10)=7/8, S(20)=7/8*5/7=0.625 (n=7, d=2), S(40)=0.625*2/3=5/12 (n=3).
+    # Greenwood sums: V(20) = 1/(8*7) + 2/(7*5) = 3/40; V(40) = 3/40 + 1/(3*2) = 29/120.
     # Longest follow-up is 100 days, so 180 and 365 are unknown.
     assert list(group) == [
         "key",
         "started",
         "active",
         "completed",
+        "closed_with_program",
         "dropped_out",
         "dropout_reasons",
         "reversed",
         "survival",
         "median_days_to_dropout",
+        "survival_ci",
+        "at_risk",
+        "few_at_risk",
+        "median_ci",
     ]
     assert group == {
         "key": "traditional",
         "started": 8,
         "active": 2,
         "completed": 2,
+        "closed_with_program": 0,
         "dropped_out": 4,
         "dropout_reasons": {"left_organisation": 1, "mentee_withdrew": 2, "mentor_withdrew": 1},
         "reversed": 2,
         "survival": pytest.approx({"30": 0.625, "90": 5 / 12, "180": None, "365": None}),
         "median_days_to_dropout": 40,
+        "survival_ci": {
+            "30": loglog(0.625, 3 / 40),
+            "90": loglog(5 / 12, 29 / 120),
+            "180": None,
+            "365": None,
+        },
+        "at_risk": {"30": 4, "90": 1, "180": 0, "365": 0},  # e, f, g, h; then h
+        "few_at_risk": {"30": True, "90": True, "180": True, "365": True},
+        # The lower band is 0.387 on day 10 already; the upper one stays above 1/2.
+        "median_ci": [10, None],
     }
     assert list(group["survival"]) == ["30", "90", "180", "365"]
 
