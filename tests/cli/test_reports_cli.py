@@ -338,3 +338,46 @@ def test_replaying_twice_rebuilds_identical_views(populated: World, ok: RunFn) -
     assert re.findall(r"Replayed (\d+)", first + second) == ["25", "25"]
     listed = {p["id"]: p for p in json.loads(before[0])}
     assert (listed[populated.p1]["meetings"], listed[populated.p1]["minutes"]) == (3, 130)
+
+
+def test_retention_compare_runs_the_log_rank_test_across_directions(
+    veterans: object, ok: RunFn
+) -> None:
+    report = _json(ok, "retention", "--compare")
+
+    # One dropout (reverse, day 30) with one pairing of each direction at risk:
+    # O - E = (0 - 1/3, 1 - 1/3) for traditional and reverse; the hypergeometric
+    # covariance is [[2/9, -1/9], [-1/9, 2/9]], whose inverse is [[6, 3], [3, 6]],
+    # so chi2 = 6/9 - 12/9 + 24/9 = 2 on 2 df, and p = exp(-2/2) = 0.3679.
+    assert report["logrank"] == {
+        "statistic": pytest.approx(2.0),
+        "df": 2,
+        "p_value": pytest.approx(math.exp(-1)),
+    }
+    assert ok("retention", "--compare").stdout.splitlines()[-1] == (
+        "Log-rank test across directions: chi-squared 2.00 on 2 df, p = 0.368"
+    )
+    csv_header = ok("retention", "--compare", "--format", "csv").stdout.splitlines()[0]
+    assert csv_header.endswith(",logrank.statistic,logrank.df,logrank.p_value")
+
+
+def test_retention_causes_gives_the_cumulative_incidence_of_each_way_of_ending(
+    veterans: object, ok: RunFn
+) -> None:
+    groups = _json(ok, "retention", "--causes")["groups"]
+
+    zero = {"30": 0.0, "90": 0.0, "180": 0.0, "365": 0.0}
+    incidence = {g["key"]: g["cumulative_incidence"] for g in groups}
+    # A completed on day 182: by 365 days, completion has happened for sure.
+    assert incidence["traditional"]["completed"] == {**zero, "365": 1.0}
+    # B: mismatch on day 30.
+    assert incidence["reverse"]["mismatch"] == {"30": 1.0, "90": 1.0, "180": 1.0, "365": 1.0}
+    # C runs on: nothing has ended.
+    assert all(values == zero for values in incidence["peer"].values())
+    assert [g["still_active"] for g in groups] == [
+        {"30": 1.0, "90": 1.0, "180": 1.0, "365": 0.0},
+        {"30": 0.0, "90": 0.0, "180": 0.0, "365": 0.0},
+        {"30": 1.0, "90": 1.0, "180": 1.0, "365": 1.0},
+    ]
+    table = ok("retention", "--causes").stdout
+    assert "Cumulative incidence at 30/90/180/365 days (closures censored):" in table

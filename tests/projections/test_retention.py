@@ -341,3 +341,4 @@ def test_share_is_none_when_nobody_is_eligible_yet() -> None:
     groups = participant_retention(rows, [person("mentor"), person("mentee")], AS_OF)
 
     assert [(g["eligible"], g["share"]) for g in groups] == [(0, None), (0, None), (0, None)]
+
