@@ -8,18 +8,29 @@ from cli.output import to_json
 
 
 def event_schemas() -> dict[str, object]:
-    """Event type -> the JSON schema of its payload (personal fields are marked)."""
+    """Event type -> the JSON schema of its payload (personal fields are marked).
+
+    Found on the aggregates themselves, so a new event type is published as
+    soon as it exists.
+    """
+    import typing
+
+    from eventsourcing.domain import Aggregate
+
     from domain.mapper import payload_type
     from domain.mentorship import Mentorship
     from domain.person import Person
     from domain.program import Program
 
     events = [
-        Person.Registered, Person.ProfileUpdated, Person.LeftOrganisation,
-        Program.Launched, Program.Closed,
-        Mentorship.Paired, Mentorship.Met, Mentorship.RolesReversed, Mentorship.Ended,
-        Mentorship.MeetingRetracted,
-    ]  # fmt: skip
+        event
+        for aggregate in (Person, Program, Mentorship)
+        for event in vars(aggregate).values()
+        # The library adds payload-less base events of its own: not ours.
+        if isinstance(event, type)
+        and issubclass(event, Aggregate.Event)
+        and "payload" in typing.get_type_hints(event)
+    ]
     return {event.__qualname__: payload_type(event).model_json_schema() for event in events}
 
 
