@@ -156,7 +156,8 @@ def test_a_writer_whose_views_are_locked_fails_busy_and_writes_nothing(store: st
         result = invoke(store, "meet", "E1/E2", "--minutes", "30", "--on", "2020-02-10")
 
     assert one_error_line(result) == BUSY
-    assert count(store, f"SELECT count(*) FROM {EVENTS}") == 4
+    # 3, then Paired and PairingJoined on E1 and E2: no Met
+    assert count(store, f"SELECT count(*) FROM {EVENTS}") == 6
 
 
 def test_a_query_while_another_session_updates_the_views_answers_with_a_warning(

@@ -133,7 +133,7 @@ def test_a_writer_that_needs_the_views_fails_busy_too(store: Path) -> None:
         result = invoke(store, "meet", "E1/E2", "--minutes", "30", "--on", "2020-02-10")
 
     assert one_error_line(result) == BUSY
-    assert events(store) == 4
+    assert events(store) == 6  # 3, then Paired and PairingJoined on E1 and E2: no Met
 
 
 def test_a_query_beside_a_writer_answers_from_up_to_date_views_without_a_warning(

@@ -12,7 +12,6 @@ import pytest
 
 from domain.application import MentorshipLedger
 from domain.errors import InvalidInput, StoreUnavailable
-from domain.person import Registration
 from domain.store import lock_timeout, no_store_message, store_environment
 
 
@@ -116,7 +115,7 @@ def test_the_message_for_a_missing_postgresql_store_hides_the_password() -> None
 def test_a_new_store_and_its_log_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
     ledger = MentorshipLedger(str(tmp_path / "new.db"))
     try:
-        ledger.register_person("hr", Registration(employee_id="E1", name="Ada"))
+        ledger.register_person("hr", "E1", "Ada")
 
         modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
     finally:
