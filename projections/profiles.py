@@ -8,22 +8,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from domain.vocabulary import END_REASONS
 from projections.db import Cursor
 from projections.engagement import HEALTH_STATES, health
 from projections.metrics import DIRECTIONS
 from projections.queries import pairing_rows
 
-# The domain's EndReason values, in its order (the views do not import the
-# domain's event models; a test keeps the two equal).
-END_REASONS: tuple[str, ...] = (
-    "completed",
-    "mentor_withdrew",
-    "mentee_withdrew",
-    "left_organisation",
-    "mismatch",
-    "program_closed",
-    "other",
-)
 
 _PERSON = (
     "SELECT employee_id, name, email, level, department, joined_on, left_on, left_reason "
