@@ -14,7 +14,6 @@ from projections.engagement import HEALTH_STATES, health
 from projections.metrics import DIRECTIONS
 from projections.queries import pairing_rows
 
-
 _PERSON = (
     "SELECT employee_id, name, email, level, department, joined_on, left_on, left_reason "
     "FROM view_people WHERE employee_id = ?"
