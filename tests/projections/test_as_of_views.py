@@ -565,13 +565,14 @@ def test_on_the_day_of_the_ending_and_the_new_pairing_both_count(ledger: Any) ->
 def test_on_the_latest_day_the_fast_path_counts_the_last_meeting(ledger: Any) -> None:
     later_pairing_store(ledger)
     assert latest_on(ledger) == "2026-04-02"
-    # p2: 1 meeting on D, duration 1 day -> 30 a month, 0 days quiet.
+    # p2: 1 meeting on D, 0 days quiet; duration 1 day, under one cadence (14), so
+    # 1 / max(1, 14) * 30 (the rate now counts a pairing as at least one cadence old).
     assert ledger.views.engagement(d(2026, 4, 2)) == [
         engagement_group(
             "reverse",
             meetings=1,
             minutes=45,
-            per_month=1 / 1 * 30,
+            per_month=1 / 14 * 30,
             days_since=0,
             health="healthy",
         )
@@ -906,7 +907,7 @@ def test_two_reversals_on_one_day_cancel_out_and_a_same_day_ending_lasts_zero_da
             "traditional",
             meetings=1,
             minutes=30,
-            per_month=1 / 7 * 30,
+            per_month=1 / 14 * 30,  # 7 days old, under one cadence: 1 / max(7, 14) * 30
             days_since=0,
             health="healthy",
         )
@@ -949,13 +950,14 @@ def test_meetings_logged_out_of_date_order_keep_the_latest_as_last_met(ledger: A
     ]
     [listed] = ledger.views.pairings()
     assert (listed["meetings"], listed["minutes"], listed["last_met_on"]) == (2, 65, "2026-03-20")
-    # Slow path on 03-15: only the 03-09 meeting -> 6 days quiet; 13 days old.
+    # Slow path on 03-15: only the 03-09 meeting -> 6 days quiet; 13 days old, under one
+    # cadence, so 1 / max(13, 14) * 30 (the rate counts at least one cadence).
     assert ledger.views.engagement(d(2026, 3, 15)) == [
         engagement_group(
             "traditional",
             meetings=1,
             minutes=25,
-            per_month=1 / 13 * 30,
+            per_month=1 / 14 * 30,
             days_since=6,
             health="healthy",
         )
