@@ -514,11 +514,13 @@ def test_before_a_pairing_starts_and_an_ending_happens_d_sees_neither(ledger: An
     assert [(row["id"], row["health"], row["days_quiet"]) for row in views.at_risk(as_of)] == [
         (str(p1), "dormant", 43)
     ]
-    # dan and fay are not paired yet; everyone joined 2020-01-06, a year before D.
+    # dan and fay are not paired yet; they joined 2020-01-06, before alpha launched
+    # (2026-01-05), so their clock starts at the launch: not a year by D. (Was 2, 2, 2
+    # when the clock started at joining.)
     assert views.participant_retention(as_of) == [
         people("traditional", "mentor", 1, 0, 0),
         people("traditional", "mentee", 1, 0, 0),
-        people("never_paired", None, 2, 2, 2),
+        people("never_paired", None, 2, 0, 0),
     ]
     assert views.monthly(as_of) == [month("2026-02", traditional=1)]
 
@@ -771,11 +773,9 @@ def test_slow_path_gives_the_fast_path_figures_once_later_events_exist(
     ledger.leave("gus", d(2026, 8, 3))
     assert latest_on(ledger) == "2026-08-03"  # now D is read on the slow path
     slow = kit.reports(ledger.views, GROUPING_DAY)
-    # hal registered with no pairing as of D: the one legitimate difference.
-    hal = people("never_paired", None, 1, 0, 0)
-    assert fast["participant_retention"][-1] == people("never_paired", None, 0, 0, 0)
-    assert slow["participant_retention"][-1] == hal
-    slow["participant_retention"][-1] = fast["participant_retention"][-1]
+    # hal, registered since, joined 2026-07-01, after D: in no group as of D (he used
+    # to count as never paired, the one difference between the two reads).
+    assert slow["participant_retention"][-1] == people("never_paired", None, 0, 0, 0)
     assert slow == fast
     # ...and the figures did move for a D after the new events.
     assert kit.reports(ledger.views, d(2026, 8, 3)) != fast
@@ -866,9 +866,14 @@ def test_a_never_paired_person_without_a_joining_date_counts_from_registration(
     ledger: Any,
 ) -> None:
     # registered_on is the UTC date of the Registered event's timestamp: "now".
+    ledger.program("legacy", on=d(2024, 1, 8))  # launched before ivy's registration
     before = datetime.now(UTC).date()
     ledger.person("ivy", 4, joined_on=None)
     after = datetime.now(UTC).date()  # the same day, unless midnight UTC passed
+    # Registered after D, without a joining date, stands for joining after D.
+    assert ledger.views.participant_retention(before - timedelta(days=1)) == [
+        people("never_paired", None, 0, 0, 0)
+    ]
     # A year is 365 days: 364 days after registering ivy is not eligible yet...
     assert ledger.views.participant_retention(before + timedelta(days=364)) == [
         people("never_paired", None, 1, 0, 0)
