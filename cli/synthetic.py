@@ -23,6 +23,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from cli.synthetic_outcomes import completion_days, fade_start_days, mismatch_days, outcome
 from cli.synthetic_people import SyntheticPerson, make_people
 from domain.application import MentorshipLedger
 from domain.errors import AlreadyExists, InvalidInput
@@ -52,15 +53,6 @@ PROGRAMS = (
     (Direction.REVERSE, "reverse", "Reverse mentoring", 21, 0.25, 0.35, 0.22),
     (Direction.PEER, "buddy", "Buddy program", 14, 0.30, 0.25, 0.0),
 )
-OUTCOMES: tuple[EndReason | None, ...] = (
-    EndReason.COMPLETED, EndReason.MENTEE_WITHDREW, EndReason.MENTOR_WITHDREW,
-    EndReason.MISMATCH, EndReason.OTHER, None,  # None: open-ended, still active
-)  # fmt: skip
-OUTCOME_WEIGHTS = {
-    Direction.TRADITIONAL: (55, 9, 6, 5, 3, 22),
-    Direction.REVERSE: (41, 14, 11, 10, 3, 21),  # reverse pairs drop out more often
-    Direction.PEER: (54, 7, 5, 3, 4, 27),
-}
 DEPART, PAIR, REVERSE, MEET, END, RETRACT = range(6)  # same-day order
 
 
@@ -229,21 +221,21 @@ class _Simulation:
             member.join_pairing(self.actor, mentorship.id, program.slug, role, pairing.on)
             self.writer.touched(member, "memberships")
         rng = self.rng
-        reason = rng.choices(OUTCOMES, weights=OUTCOME_WEIGHTS[program.direction])[0]
+        reason = outcome(rng, program.direction)
         fading = reason not in (None, EndReason.COMPLETED, EndReason.MISMATCH)
         fading = fading or (reason is None and rng.random() < program.fade_chance)
         gap = program.cadence / self.check_ins
         pair = _Pair(
             mentorship, key, (low, high), gap, program.cadence, reason,
-            day + rng.randint(20, 360) if fading else None, rng.randint(1, 3),
+            day + fade_start_days(rng) if fading else None, rng.randint(1, 3),
         )  # fmt: skip
         self.active_keys.add(key)
         for person in pair.people:
             self.active[person][mentorship.id] = pair
         if reason is EndReason.COMPLETED:
-            self.at(day + rng.randint(180, 365), END, partial(self.end, pair))
+            self.at(day + completion_days(rng), END, partial(self.end, pair))
         elif reason is EndReason.MISMATCH:
-            self.at(day + rng.randint(10, 60), END, partial(self.end, pair))
+            self.at(day + mismatch_days(rng), END, partial(self.end, pair))
         if rng.random() < program.reversal_chance:
             self.at(day + rng.randint(30, 240), REVERSE, partial(self.reverse, pair))
         self.at(day + rng.randint(2, max(3, round(gap * 1.5))), MEET, partial(self.meet, pair))

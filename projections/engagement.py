@@ -41,6 +41,13 @@ def health(row: PairingRow, as_of: date) -> str:
     return DORMANT
 
 
+def meetings_per_month(row: PairingRow, as_of: date) -> float:
+    """meetings / max(duration, c) * 30: a pairing younger than one cadence counts as
+    one cadence old, so that one early meeting is not read as 30 a month."""
+    # The cadence is at least one day (validated), so this never divides by zero.
+    return row.meetings / max(duration_days(row, as_of), row.cadence_days) * DAYS_PER_MONTH
+
+
 def engagement_groups(
     rows: Iterable[PairingRow], as_of: date, by: str = "direction"
 ) -> list[dict[str, Any]]:
@@ -60,10 +67,7 @@ def engagement_groups(
 
 
 def _engagement(key: str, group: Sequence[PairingRow], as_of: date) -> dict[str, Any]:
-    # max(..., 1) keeps a pairing made today from dividing by zero days.
-    monthly_rates = [
-        row.meetings / max(duration_days(row, as_of), 1) * DAYS_PER_MONTH for row in group
-    ]
+    monthly_rates = [meetings_per_month(row, as_of) for row in group]
     days_quiet = [
         (as_of - row.last_met_on).days
         for row in group

@@ -90,6 +90,14 @@ def person_rows(cursor: Cursor, as_of: date) -> list[PersonRow]:
     ]
 
 
+def first_launch_on(cursor: Cursor, as_of: date) -> date | None:
+    """The earliest launch date among programs launched on or before D, if any."""
+    row = cursor.execute(
+        "SELECT min(launched_on) FROM view_programs WHERE launched_on <= ?", (as_of.isoformat(),)
+    ).fetchone()
+    return _day(row[0] if row else None)
+
+
 def meeting_rows(cursor: Cursor, as_of: date) -> list[MeetingRow]:
     """Counted meetings on or before D, each with the direction in force that day."""
     day = as_of.isoformat()

@@ -19,7 +19,13 @@ from domain.vocabulary import Status, direction_after
 from projections import engagement, participants, profiles, retention
 from projections.answering import catch_up_for_query, query_lock_wait
 from projections.db import ViewDatabase
-from projections.queries import meeting_rows, pairing_rows, person_rows, uuid_text
+from projections.queries import (
+    first_launch_on,
+    meeting_rows,
+    pairing_rows,
+    person_rows,
+    uuid_text,
+)
 from projections.runner import CatchUp, Progress, ViewRunner
 
 _HEX = re.compile(r"^[0-9a-f]+$")
@@ -268,10 +274,11 @@ class LedgerViews:
 
     def participant_retention(self, as_of: date) -> list[dict[str, Any]]:
         self.catch_up()
-        with self.db.transaction(commit=False) as cursor:  # one state for both reads
+        with self.db.transaction(commit=False) as cursor:  # one state for all reads
             rows = pairing_rows(cursor, as_of)
             people = person_rows(cursor, as_of)
-        return participants.participant_retention(rows, people, as_of)
+            launch = first_launch_on(cursor, as_of)
+        return participants.participant_retention(rows, people, as_of, first_launch=launch)
 
     def engagement(self, as_of: date, by: str = "direction") -> list[dict[str, Any]]:
         return engagement.engagement_groups(self._rows(as_of), as_of, by)

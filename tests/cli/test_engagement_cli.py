@@ -113,6 +113,7 @@ def test_engagement_as_of_an_earlier_date(populated: World, ok: RunFn) -> None:
     report = _json(ok, "--as-of", "2026-03-20")
 
     # P1: 46 days, 2 meetings, last 10 days ago; P2: 18 days, 1 meeting 4 days ago.
+    # P2 is younger than the cadence (30), so its rate is 1 / max(18, 30) * 30 = 1.
     assert report == {
         "as_of": "2026-03-20",
         "by": "direction",
@@ -124,7 +125,7 @@ def test_engagement_as_of_an_earlier_date(populated: World, ok: RunFn) -> None:
             },
             {
                 "key": "peer", "pairings": 1, "meetings": 1, "minutes": 30,
-                "meetings_per_month": approx(1 / 18 * 30), "days_since_last_meeting": 4,
+                "meetings_per_month": approx(1 / 30 * 30), "days_since_last_meeting": 4,
                 "health": _health(healthy=1),
             },
         ],

@@ -238,7 +238,9 @@ def test_participant_retention_json(veterans: object, ok: RunFn) -> None:
             row("reverse", "mentee", 1, 1, 0),  # E4 left before 2026-03-03
             row("peer", "mentor", 1, 1, 1),  # E2
             row("peer", "mentee", 1, 1, 1),  # E3
-            row("never_paired", None, 2, 1, 1),  # E5; E6's year has not passed
+            # E5, whose clock starts at the launch (2025-01-06); E6, with no joining
+            # date, was registered by the real clock, after 2026-11-22: in no group.
+            row("never_paired", None, 1, 1, 1),
         ],
     }
 
@@ -252,21 +254,25 @@ def test_participant_retention_table_and_csv(veterans: object, ok: RunFn) -> Non
     )
     assert table[1].split() == ["direction", "role", "people", "eligible", "retained", "share"]
     assert table[6].split() == ["reverse", "mentee", "1", "1", "0", "0.000"]
-    assert table[-1].split() == ["never_paired", "-", "2", "1", "1", "1.000"]
+    assert table[-1].split() == ["never_paired", "-", "1", "1", "1", "1.000"]  # E6 after D
     assert csv[0] == "key,role,people,eligible,retained,share"
     assert csv[4] == "reverse,mentee,1,1,0,0.0"
-    assert csv[-1] == "never_paired,,2,1,1,1.0"
+    assert csv[-1] == "never_paired,,1,1,1,1.0"
 
 
-def test_participant_retention_as_of_counts_every_registration(people: object, ok: RunFn) -> None:
-    # docs/metrics.md: registrations have no `on` date and always count, so all four
-    # are "never paired" on 2021-06-01; only E1's clock (joined 2019-04-01) has run a
-    # year. E2's starts when joining on 2022-01-10, E3's and E4's at registration.
+def test_participant_retention_as_of_leaves_out_people_not_yet_joined(
+    people: object, ok: RunFn
+) -> None:
+    # On 2021-06-01 only E1 (joined 2019-04-01) had joined: E2 joins 2022-01-10, and
+    # E3 and E4 (no joining date) were registered by the real clock, years later.
+    # spring-2026 launches 2026-01-05, so E1 could not have been paired yet: their
+    # clock has not started. (Was 4 people, 1 eligible, when every registration
+    # counted and the clock started at joining.)
     report = _json(ok, "retention", "--people", "--as-of", "2021-06-01")
 
     assert report["groups"] == [
-        {"key": "never_paired", "role": None, "people": 4, "eligible": 1, "retained": 1,
-         "share": 1.0},
+        {"key": "never_paired", "role": None, "people": 1, "eligible": 0, "retained": 0,
+         "share": None},
     ]  # fmt: skip
 
 

@@ -180,3 +180,33 @@ def test_a_tiny_organisation_still_obeys_the_rules(tmp_path: Path) -> None:
     summary = generate_organisation(app, people=1, pairings=5, years=0.5, today=TODAY)
     assert (summary.people, summary.programs, summary.pairings) == (1, 3, 0)
     assert summary.events == app.recorder.max_notification_id()
+
+
+def test_the_demo_pairings_end_like_programs_in_the_literature(demo: Demo) -> None:
+    """Over the pairings followed a full year by TODAY (paired_on + 365 <= TODAY), with
+    duration = (ended_on or TODAY) - paired_on in days:
+
+    * premature closure: ended as a dropout (any reason but completed or program_closed)
+      before the usual one-year commitment, duration < 365: about 30-38% of matches;
+    * ended within six months: ended for any reason with duration < 183: about 20%;
+    * lasted a year or more: duration >= 365, ended or still active: about 45%.
+    """
+    followed = [p for p in demo.pairings if p.paired_on + timedelta(days=365) <= TODAY]
+    planned = (EndReason.COMPLETED, EndReason.PROGRAM_CLOSED)
+
+    def days(p: Any) -> int:
+        return ((p.ended_on or TODAY) - p.paired_on).days
+
+    premature = sum(p.ended_on is not None and p.end_reason not in planned and days(p) < 365
+                    for p in followed) / len(followed)  # fmt: skip
+    early = sum(p.ended_on is not None and days(p) < 183 for p in followed) / len(followed)
+    lasting = sum(days(p) >= 365 for p in followed) / len(followed)
+    figures = (
+        f"{len(followed)} pairings followed a year: premature closure {premature:.1%}, "
+        f"ended within 6 months {early:.1%}, lasted 12 months or more {lasting:.1%}"
+    )
+    print(figures)
+    assert len(followed) >= 150, figures
+    assert 0.30 <= premature <= 0.38, figures
+    assert 0.16 <= early <= 0.24, figures
+    assert 0.41 <= lasting <= 0.49, figures

@@ -525,11 +525,13 @@ def test_before_a_pairing_starts_and_an_ending_happens_d_sees_neither(ledger: An
     assert [(row["id"], row["health"], row["days_quiet"]) for row in views.at_risk(as_of)] == [
         (str(p1), "dormant", 43)
     ]
-    # dan and fay are not paired yet; everyone joined 2020-01-06, a year before D.
+    # dan and fay are not paired yet; they joined 2020-01-06, before alpha launched
+    # (2026-01-05), so their clock starts at the launch: not a year by D. (Was 2, 2, 2
+    # when the clock started at joining.)
     assert views.participant_retention(as_of) == [
         people("traditional", "mentor", 1, 0, 0),
         people("traditional", "mentee", 1, 0, 0),
-        people("never_paired", None, 2, 2, 2),
+        people("never_paired", None, 2, 0, 0),
     ]
     assert views.monthly(as_of) == [month("2026-02", traditional=1)]
 
@@ -577,13 +579,14 @@ def test_on_the_day_of_the_ending_and_the_new_pairing_both_count(ledger: Any) ->
 def test_on_the_latest_day_the_fast_path_counts_the_last_meeting(ledger: Any) -> None:
     later_pairing_store(ledger)
     assert latest_on(ledger) == "2026-04-02"
-    # p2: 1 meeting on D, duration 1 day -> 30 a month, 0 days quiet.
+    # p2: 1 meeting on D, 0 days quiet; duration 1 day, under one cadence (14), so
+    # 1 / max(1, 14) * 30 (the rate now counts a pairing as at least one cadence old).
     assert ledger.views.engagement(d(2026, 4, 2)) == [
         engagement_group(
             "reverse",
             meetings=1,
             minutes=45,
-            per_month=1 / 1 * 30,
+            per_month=1 / 14 * 30,
             days_since=0,
             health="healthy",
         )
@@ -784,11 +787,9 @@ def test_slow_path_gives_the_fast_path_figures_once_later_events_exist(
     ledger.leave("gus", d(2026, 8, 3))
     assert latest_on(ledger) == "2026-08-03"  # now D is read on the slow path
     slow = kit.reports(ledger.views, GROUPING_DAY)
-    # hal registered with no pairing as of D: the one legitimate difference.
-    hal = people("never_paired", None, 1, 0, 0)
-    assert fast["participant_retention"][-1] == people("never_paired", None, 0, 0, 0)
-    assert slow["participant_retention"][-1] == hal
-    slow["participant_retention"][-1] = fast["participant_retention"][-1]
+    # hal, registered since, joined 2026-07-01, after D: in no group as of D (he used
+    # to count as never paired, the one difference between the two reads).
+    assert slow["participant_retention"][-1] == people("never_paired", None, 0, 0, 0)
     assert slow == fast
     # ...and the figures did move for a D after the new events.
     assert kit.reports(ledger.views, d(2026, 8, 3)) != fast
@@ -880,9 +881,14 @@ def test_a_never_paired_person_without_a_joining_date_counts_from_registration(
     ledger: Any,
 ) -> None:
     # registered_on is the UTC date of the Registered event's timestamp: "now".
+    ledger.program("legacy", on=d(2024, 1, 8))  # launched before ivy's registration
     before = datetime.now(UTC).date()
     ledger.person("ivy", 4, joined_on=None)
     after = datetime.now(UTC).date()  # the same day, unless midnight UTC passed
+    # Registered after D, without a joining date, stands for joining after D.
+    assert ledger.views.participant_retention(before - timedelta(days=1)) == [
+        people("never_paired", None, 0, 0, 0)
+    ]
     # A year is 365 days: 364 days after registering ivy is not eligible yet...
     assert ledger.views.participant_retention(before + timedelta(days=364)) == [
         people("never_paired", None, 1, 0, 0)
@@ -929,7 +935,7 @@ def test_two_reversals_on_one_day_cancel_out_and_a_same_day_ending_lasts_zero_da
             "traditional",
             meetings=1,
             minutes=30,
-            per_month=1 / 7 * 30,
+            per_month=1 / 14 * 30,  # 7 days old, under one cadence: 1 / max(7, 14) * 30
             days_since=0,
             health="healthy",
         )
@@ -972,13 +978,14 @@ def test_meetings_logged_out_of_date_order_keep_the_latest_as_last_met(ledger: A
     ]
     [listed] = ledger.views.pairings()
     assert (listed["meetings"], listed["minutes"], listed["last_met_on"]) == (2, 65, "2026-03-20")
-    # Slow path on 03-15: only the 03-09 meeting -> 6 days quiet; 13 days old.
+    # Slow path on 03-15: only the 03-09 meeting -> 6 days quiet; 13 days old, under one
+    # cadence, so 1 / max(13, 14) * 30 (the rate counts at least one cadence).
     assert ledger.views.engagement(d(2026, 3, 15)) == [
         engagement_group(
             "traditional",
             meetings=1,
             minutes=25,
-            per_month=1 / 13 * 30,
+            per_month=1 / 14 * 30,
             days_since=6,
             health="healthy",
         )

@@ -115,13 +115,20 @@ def test_engagement_group_sums_rates_quiet_days_and_health() -> None:
     assert list(group["health"]) == ["healthy", "at_risk", "dormant", "never_met"]
 
 
-def test_meetings_per_month_treats_a_same_day_pairing_as_one_day_old() -> None:
-    rows = [pairing(paired_days_ago=0, meetings=1, last_met_days_ago=0)]
+def test_meetings_per_month_counts_a_pairing_younger_than_its_cadence_as_one_cadence_old() -> None:
+    rows = [
+        # paired today, met today, cadence 14: 1 / max(0, 14) * 30 = 30/14
+        pairing("a", paired_days_ago=0, meetings=1, last_met_days_ago=0),
+        # 1 day old, met once, cadence 30: 1 / max(1, 30) * 30 = 1 (not 30 a month)
+        pairing("b", paired_days_ago=1, meetings=1, last_met_days_ago=1, cadence_days=30),
+        # 45 days old, met 3 times, cadence 30: 3 / max(45, 30) * 30 = 2
+        pairing("c", paired_days_ago=45, meetings=3, last_met_days_ago=5, cadence_days=30),
+    ]
 
     [group] = engagement_groups(rows, AS_OF)
 
-    # 1 meeting / max(0, 1) day * 30
-    assert group["meetings_per_month"] == 30.0
+    # mean (30/14 + 1 + 2) / 3 = (30/14 + 3) / 3
+    assert group["meetings_per_month"] == pytest.approx((30 / 14 + 3) / 3)
 
 
 def test_days_since_last_meeting_is_the_mean_of_the_middle_two_for_an_even_count() -> None:

@@ -13,6 +13,7 @@ from projections.retention import retention_groups
 from projections.rows import PairingRow, PersonRow
 
 AS_OF = date(2026, 6, 1)
+LAUNCH = date(2023, 1, 2)  # the first program: before every date below unless told
 
 
 def pairing(
@@ -235,7 +236,7 @@ def test_participant_is_eligible_exactly_one_year_after_first_pairing() -> None:
     ]
     people = [person("on_time"), person("a_day_short"), person("mentee")]
 
-    groups = participant_retention(rows, people, as_of)
+    groups = participant_retention(rows, people, as_of, first_launch=LAUNCH)
 
     mentors = groups[0]
     assert mentors == {
@@ -261,7 +262,7 @@ def test_leaving_on_the_anniversary_is_not_retained_but_the_day_after_is() -> No
         person("left_day_after", left_on=anniversary + timedelta(days=1)),
     ]
 
-    groups = participant_retention(rows, people, AS_OF)
+    groups = participant_retention(rows, people, AS_OF, first_launch=LAUNCH)
 
     mentees = groups[1]
     assert (mentees["role"], mentees["eligible"], mentees["retained"], mentees["share"]) == (
@@ -279,7 +280,9 @@ def test_clock_starts_at_the_first_pairing_in_that_role_and_direction() -> None:
         pairing("earlier", mentor="x", paired_on=date(2024, 1, 1)),
     ]
 
-    groups = participant_retention(rows, [person("x"), person("mentee")], as_of)
+    groups = participant_retention(
+        rows, [person("x"), person("mentee")], as_of, first_launch=LAUNCH
+    )
 
     # Only the 2024-01-01 start is a year old by 2025-03-01.
     assert (groups[0]["role"], groups[0]["people"], groups[0]["eligible"]) == ("mentor", 1, 1)
@@ -291,7 +294,7 @@ def test_participant_groups_use_roles_as_paired_and_skip_empty_groups() -> None:
         pairing("b", mentor="cat", mentee="dan", direction="peer"),
     ]
 
-    groups = participant_retention(rows, [], AS_OF)
+    groups = participant_retention(rows, [], AS_OF, first_launch=LAUNCH)
 
     # The reversal does not move ann out of the reverse-mentor group.
     assert [(g["key"], g["role"], g["people"]) for g in groups] == [
@@ -323,7 +326,7 @@ def test_never_paired_clock_starts_at_joining_else_registration() -> None:
     ]
     rows = [pairing("a", paired_on=date(2025, 2, 1))]
 
-    never_paired = participant_retention(rows, people, as_of)[-1]
+    never_paired = participant_retention(rows, people, as_of, first_launch=LAUNCH)[-1]
 
     assert never_paired == {
         "key": "never_paired",
@@ -335,10 +338,98 @@ def test_never_paired_clock_starts_at_joining_else_registration() -> None:
     }
 
 
+def test_never_paired_clock_starts_no_earlier_than_the_first_program_launch() -> None:
+    as_of, launch = date(2025, 7, 1), date(2024, 6, 1)
+    people = [
+        # Joined 2015, before any program: the clock starts at the launch (2024-06-01),
+        # anniversary 2025-06-01 <= D; left 2025-03-01, before it -> not retained.
+        person("veteran_left", joined_on=date(2015, 1, 1), left_on=date(2025, 3, 1)),
+        # Joined 2010, still here: start 2024-06-01 -> eligible, retained.
+        person("veteran", joined_on=date(2010, 1, 1)),
+        # No joining date, registered 2023-01-01: the later of that and the launch,
+        # 2024-06-01 -> eligible, retained.
+        person("no_date", registered_on=date(2023, 1, 1)),
+        # Joined after the launch: own date 2024-09-01, anniversary 2025-09-01 > D.
+        person("newcomer", joined_on=date(2024, 9, 1)),
+    ]
+
+    never_paired = participant_retention([], people, as_of, first_launch=launch)[-1]
+
+    # eligible: veteran_left, veteran, no_date = 3; retained: veteran, no_date = 2
+    assert never_paired == {
+        "key": "never_paired",
+        "role": None,
+        "people": 4,
+        "eligible": 3,
+        "retained": 2,
+        "share": 2 / 3,
+    }
+
+
+def test_people_who_joined_after_d_are_in_no_group() -> None:
+    as_of = date(2025, 6, 1)
+    rows = [
+        # A pairing dated before its mentee's recorded joining date (a backdated or
+        # corrected record): the mentee joined after D, so is not counted.
+        pairing("a", mentor="mentor", mentee="joins_later", paired_on=date(2024, 3, 1)),
+    ]
+    people = [
+        person("mentor", joined_on=date(2020, 1, 1)),
+        person("joins_later", joined_on=date(2025, 7, 1)),
+        person("joins_on_d", joined_on=as_of),  # joined on D: counted, not yet eligible
+        person("joins_the_day_after", joined_on=as_of + timedelta(days=1)),
+        # No joining date: registered after D stands for joining after D...
+        person("registered_after", registered_on=date(2025, 8, 1)),
+    ]
+
+    groups = participant_retention(rows, people, as_of, first_launch=date(2024, 1, 1))
+
+    # mentor: first pairing 2024-03-01, anniversary 2025-03-01 <= D, still here.
+    # The mentee group is empty once joins_later is left out, so it is skipped.
+    assert [(g["key"], g["role"], g["people"], g["eligible"], g["retained"]) for g in groups] == [
+        ("traditional", "mentor", 1, 1, 1),
+        ("never_paired", None, 1, 0, 0),  # joins_on_d only
+    ]
+
+
+def test_a_pairing_by_d_shows_a_person_without_a_joining_date_was_already_here() -> None:
+    as_of = date(2025, 6, 1)
+    rows = [pairing("a", mentor="mentor", mentee="recorded_late", paired_on=date(2024, 3, 1))]
+    people = [
+        person("mentor", joined_on=date(2020, 1, 1)),
+        # Registered after D with no joining date, but paired 2024-03-01: still counted.
+        person("recorded_late", registered_on=date(2025, 8, 1)),
+    ]
+
+    groups = participant_retention(rows, people, as_of, first_launch=date(2024, 1, 1))
+
+    # Both: first pairing 2024-03-01, anniversary 2025-03-01 <= D, still here.
+    assert [(g["role"], g["people"], g["eligible"], g["retained"]) for g in groups] == [
+        ("mentor", 1, 1, 1),
+        ("mentee", 1, 1, 1),
+        (None, 0, 0, 0),
+    ]
+
+
+def test_without_a_program_launched_by_d_no_never_paired_clock_has_started() -> None:
+    people = [person("veteran", joined_on=date(2010, 1, 1))]
+
+    never_paired = participant_retention([], people, date(2025, 6, 1), first_launch=None)[-1]
+
+    # Nobody could have been paired yet: counted, but nobody is eligible.
+    assert (never_paired["people"], never_paired["eligible"], never_paired["share"]) == (
+        1,
+        0,
+        None,
+    )
+
+
 def test_share_is_none_when_nobody_is_eligible_yet() -> None:
     rows = [pairing("a", paired_on=date(2026, 1, 1))]
 
-    groups = participant_retention(rows, [person("mentor"), person("mentee")], AS_OF)
+    groups = participant_retention(
+        rows, [person("mentor"), person("mentee")], AS_OF, first_launch=LAUNCH
+    )
 
     assert [(g["eligible"], g["share"]) for g in groups] == [(0, None), (0, None), (0, None)]
 
