@@ -157,10 +157,12 @@ def test_six_mp_arm_matches_the_textbook() -> None:
     Exactly: n, d = (21,3) (17,1) (15,1) (12,1) (11,1) (7,1) (6,1), so
     S(23) = 6/7 * 16/17 * 14/15 * 11/12 * 10/11 * 6/7 * 5/6 and
     V(23) = 1/126 + 1/272 + 1/210 + 1/132 + 1/110 + 1/42 + 1/30.
-    The log-log bounds are those R's survival prints for this arm with
-    conf.type = "log-log" (lower .620 .563 .503 .432 .368 .268 .188, upper
-    .952 .923 .889 .849 .805 .747 .680; median 23, 0.95 LCL 13, UCL NA); the
-    lifelines cross-check below confirms them to full precision.
+    The log-log bounds (lower .620 .563 .503 .432 .368 .268 .188, upper
+    .952 .923 .889 .849 .805 .747 .680; median 23, 95% interval 13 to none)
+    follow from the Greenwood sums above by the formula in docs/metrics.md, and
+    the lifelines cross-check below agrees with them to full precision (they
+    should match R's survfit with conf.type = "log-log"; not checked against R
+    here).
     """
     curve = kaplan_meier(SIX_MP)
     steps = curve.steps
