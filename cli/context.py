@@ -3,7 +3,6 @@ and (opened lazily, or injected by tests) the application and its views."""
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from datetime import date
@@ -34,6 +33,8 @@ def default_actor() -> str:
     if explicit:
         return explicit
     try:
+        import getpass  # only when no actor is given
+
         return getpass.getuser()
     except (KeyError, OSError):  # no user name in some containers
         return "unknown"

@@ -11,9 +11,7 @@ shortened, so scripts always see every character.
 
 from __future__ import annotations
 
-import csv as csv_module
 import io
-import json as json_module
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
@@ -95,12 +93,16 @@ def _plain(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
-    return json_module.dumps(_plain(data), indent=2, ensure_ascii=False)
+    import json  # here, not at start-up: most commands print no JSON
+
+    return json.dumps(_plain(data), indent=2, ensure_ascii=False)
 
 
 def to_csv(headers: Sequence[str], rows: Rows) -> str:
     buffer = io.StringIO()
-    writer = csv_module.writer(buffer, lineterminator="\n")
+    import csv
+
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
     for row in rows:
         writer.writerow(["" if v is None else _plain(v) for v in row])

@@ -3,17 +3,18 @@
 Kept free of heavy imports: read-only commands open the store through this
 module without loading the pydantic event models. `domain.store_guard` opens
 it with these settings.
+
+The command line imports it at start-up (for DEFAULT_STORE), so modules that
+only some commands need are imported where they are used.
 """
 
 from __future__ import annotations
 
 import os
-import random
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import quote, unquote, urlsplit
 
 from domain.errors import InvalidInput, StoreUnavailable
 
@@ -47,6 +48,8 @@ def busy_message(seconds: int) -> str:
 
 def no_store_message(store: str) -> str:
     if is_postgres(store):  # never echo a password
+        from urllib.parse import urlsplit
+
         url = urlsplit(store)
         userinfo, _, host = url.netloc.rpartition("@")
         user = userinfo.partition(":")[0]
@@ -73,6 +76,8 @@ def store_environment(store: str, *, create: bool = True) -> dict[str, str]:
 
 
 def _postgres_environment(store: str) -> dict[str, str]:
+    from urllib.parse import unquote, urlsplit
+
     url = urlsplit(store)
     dbname = url.path.lstrip("/")
     if not url.hostname or not dbname:
@@ -132,6 +137,8 @@ def _sqlite_environment(store: str, create: bool) -> dict[str, str]:
 
 def _existing_file_uri(path: Path) -> str:
     """A URI that opens the file only if it exists (a plain path would create it)."""
+    from urllib.parse import quote
+
     uri = "file:" + quote(str(path.absolute()))
     # A write-ahead-log database needs a -shm file beside it. Where none exists
     # and none can be made (a read-only directory), no process is writing the
@@ -156,5 +163,7 @@ def retry_startup(open_store: Callable[[], T], races: tuple[type[BaseException],
         except races:
             if attempt == STARTUP_ATTEMPTS:
                 raise
+            import random
+
             time.sleep(random.uniform(0.05, 0.2) * attempt)
     raise AssertionError("unreachable")
