@@ -88,8 +88,8 @@ def show(ctx: LedgerContext, pairing: str, fmt: str) -> None:
     }
     emit(
         fmt,
-        json=summary,
-        csv=(SHOW_PAIRING + SHOW_MEETING, _show_rows(summary)),
+        json=lambda: summary,
+        csv=lambda: (SHOW_PAIRING + SHOW_MEETING, _show_rows(summary)),
         table=lambda width: _show_text(summary, width),
     )
 
@@ -229,8 +229,8 @@ def history(ctx: LedgerContext, pairing: str, fmt: str) -> None:
 
     emit(
         fmt,
-        json={"pairing": str(pairing_id), **found, "events": events},
-        csv=(headers, [_history_row(e, e["recorded_at"]) for e in events]),
+        json=lambda: {"pairing": str(pairing_id), **found, "events": events},
+        csv=lambda: (headers, [_history_row(e, e["recorded_at"]) for e in events]),
         table=text,
     )
 

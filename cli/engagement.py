@@ -97,8 +97,8 @@ def _monthly(ctx: LedgerContext, as_of: date, fmt: str) -> None:
 
     emit(
         fmt,
-        json={"as_of": as_of, "by": "month", "groups": months},
-        csv=(MONTHLY_COLUMNS, csv_rows(months, MONTHLY_COLUMNS)),
+        json=lambda: {"as_of": as_of, "by": "month", "groups": months},
+        csv=lambda: (MONTHLY_COLUMNS, csv_rows(months, MONTHLY_COLUMNS)),
         table=text,
     )
 
@@ -162,8 +162,8 @@ def _at_risk(ctx: LedgerContext, as_of: date, fmt: str) -> None:
 
     emit(
         fmt,
-        json={"as_of": as_of, "pairings": listed},
-        csv=(AT_RISK_COLUMNS, [[r[c] for c in AT_RISK_COLUMNS] for r in listed]),
+        json=lambda: {"as_of": as_of, "pairings": listed},
+        csv=lambda: (AT_RISK_COLUMNS, [[r[c] for c in AT_RISK_COLUMNS] for r in listed]),
         table=text,
     )
 

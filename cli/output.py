@@ -68,16 +68,23 @@ def terminal_width() -> int | None:
     return shutil.get_terminal_size().columns
 
 
-def emit(fmt: str, *, json: Any, csv: tuple[Sequence[str], Rows], table: TableText) -> None:
+def emit(
+    fmt: str,
+    *,
+    json: Callable[[], Any],
+    csv: Callable[[], tuple[Sequence[str], Rows]],
+    table: TableText,
+) -> None:
     """Writes one query result to stdout in the chosen format.
 
-    `json` is the data for --format json, `csv` its (headers, rows), and
+    `json()` gives the data for --format json, `csv()` its (headers, rows), and
     `table(width)` the text for people, fitted to `width` when that is not None.
+    Only the chosen one is built: on a large store the others cost as much again.
     """
     if fmt == "json":
-        click.echo(to_json(json))
+        click.echo(to_json(json()))
     elif fmt == "csv":
-        click.echo(to_csv(*csv))
+        click.echo(to_csv(*csv()))
     else:
         click.echo(table(terminal_width()))
 
@@ -130,7 +137,7 @@ def emit_records(
 
     emit(
         fmt,
-        json=[{c: r.get(c) for c in columns} for r in records],
-        csv=(columns, [[r.get(c) for c in columns] for r in records]),
+        json=lambda: [{c: r.get(c) for c in columns} for r in records],
+        csv=lambda: (columns, [[r.get(c) for c in columns] for r in records]),
         table=text,
     )

@@ -47,8 +47,8 @@ def show(ctx: LedgerContext, employee_id: str, fmt: str) -> None:
     found = ctx.views.person(employee_id)
     emit(
         fmt,
-        json=found,
-        csv=(CSV_COLUMNS, _csv_rows(found)),
+        json=lambda: found,
+        csv=lambda: (CSV_COLUMNS, _csv_rows(found)),
         table=lambda width: _text(found, width),
     )
 

@@ -37,8 +37,8 @@ def show(ctx: LedgerContext, slug: str, fmt: str) -> None:
     flat = flatten(found)
     emit(
         fmt,
-        json=found,
-        csv=(list(flat), [list(flat.values())]),
+        json=lambda: found,
+        csv=lambda: (list(flat), [list(flat.values())]),
         table=lambda width: _text(found, width),
     )
 

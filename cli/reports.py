@@ -67,8 +67,8 @@ def emit_groups(
 
     emit(
         fmt,
-        json={"as_of": as_of, "by": by, "groups": groups},
-        csv=(csv_columns, csv_rows(groups, csv_columns)),
+        json=lambda: {"as_of": as_of, "by": by, "groups": groups},
+        csv=lambda: (csv_columns, csv_rows(groups, csv_columns)),
         table=text,
     )
 

@@ -193,7 +193,12 @@ def _emit(
     data: dict[str, Any] = {"as_of": as_of, "by": by, "groups": groups}
     if test is not None:
         data["logrank"] = test
-    emit(fmt, json=data, csv=(columns, csv_rows(csv_groups, columns)), table=text)
+    emit(
+        fmt,
+        json=lambda: data,
+        csv=lambda: (columns, csv_rows(csv_groups, columns)),
+        table=text,
+    )
 
 
 def logrank_line(by: str, test: dict[str, Any]) -> str:
@@ -221,8 +226,8 @@ def _participants(ctx: LedgerContext, as_of: date, fmt: str) -> None:
 
     emit(
         fmt,
-        json={"as_of": as_of, "by": "role", "groups": groups},
-        csv=(PARTICIPANT_COLUMNS, rows),
+        json=lambda: {"as_of": as_of, "by": "role", "groups": groups},
+        csv=lambda: (PARTICIPANT_COLUMNS, rows),
         table=text,
     )
 

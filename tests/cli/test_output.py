@@ -10,14 +10,28 @@ from cli import output
 from cli.output import emit, shorten, side_by_side, table, terminal_width
 
 
-def _emit(fmt: str, capsys: pytest.CaptureFixture[str]) -> str:
-    emit(
-        fmt,
-        json={"on": date(2026, 1, 2), "n": 1.5},
-        csv=(["on", "n", "missing"], [[date(2026, 1, 2), 1.5, None]]),
-        table=lambda width: f"a table for width {width}",
-    )
+def _emit(fmt: str, capsys: pytest.CaptureFixture[str], built: list[str] | None = None) -> str:
+    built = [] if built is None else built
+
+    def json() -> dict[str, object]:
+        built.append("json")
+        return {"on": date(2026, 1, 2), "n": 1.5}
+
+    def csv() -> tuple[list[str], list[list[object]]]:
+        built.append("csv")
+        return ["on", "n", "missing"], [[date(2026, 1, 2), 1.5, None]]
+
+    emit(fmt, json=json, csv=csv, table=lambda width: f"a table for width {width}")
     return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_emit_builds_only_the_chosen_format(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    built: list[str] = []
+
+    _emit(fmt, capsys, built)
+
+    assert built == ([fmt] if fmt != "table" else [])
 
 
 def test_emit_writes_json_with_iso_dates(capsys: pytest.CaptureFixture[str]) -> None:
