@@ -3,9 +3,11 @@ processes on one PostgreSQL store, all at once.
 
 Four writers each log 25 meetings on a pairing of their own while a fifth pairs
 people and ends those pairings; two `follow` processes keep the views current
-meanwhile. Afterwards the views equal a full replay of the log, the followers'
-status lines add up to exactly the events written (no event applied twice, none
-lost), and the views count every meeting once.
+meanwhile, and a sixth process catches them up over and over, as queries do.
+Afterwards the views equal a full replay of the log, the events the followers
+report plus those the catching-up process applied are exactly the events
+written (no event applied twice, none lost), and the views count every meeting
+once.
 
 Workers are fresh `python -c` processes released together, as in
 tests/domain/test_concurrency.py.
@@ -42,6 +44,7 @@ from projections.views import LedgerViews
 WRITERS = 4
 MEETINGS_EACH = 25
 NEW_PAIRINGS = 6
+QUERY_CATCH_UPS = 300
 
 PRELUDE = """
 import sys, time
@@ -81,9 +84,17 @@ for k in range(int(sys.argv[4])):
         retried(app.end_pairing, "pairer", paired, date(2026, 5, 1), EndReason("completed"))
 """
 
+# What every query does first: catch the views up (here, over and over).
+CATCH_UP = """
+from projections.runner import ViewRunner
+runner = ViewRunner(app.recorder)
+print(sum(runner.catch_up().events for _ in range(int(sys.argv[4]))))
+"""
 
-def run_together(store: str, sync: Path, jobs: list[tuple[str, list[str]]]) -> None:
-    """Starts one worker per (script, arguments), releases them at once, waits."""
+
+def run_together(store: str, sync: Path, jobs: list[tuple[str, list[str]]]) -> list[str]:
+    """Starts one worker per (script, arguments), releases them at once, returns
+    their stdout."""
     workers = []
     for index, (script, args) in enumerate(jobs):
         code = textwrap.dedent(PRELUDE) + textwrap.dedent(script)
@@ -95,9 +106,12 @@ def run_together(store: str, sync: Path, jobs: list[tuple[str, list[str]]]) -> N
         assert all(w.poll() is None for w in workers), [w.communicate() for w in workers]
         time.sleep(0.01)
     (sync / "go").touch()
+    outputs = []
     for worker in workers:
-        _, err = worker.communicate(timeout=120)
+        out, err = worker.communicate(timeout=120)
         assert worker.returncode == 0, err
+        outputs.append(out)
+    return outputs
 
 
 def test_writers_and_followers_at_once_leave_views_equal_to_a_replay(
@@ -114,7 +128,8 @@ def test_writers_and_followers_at_once_leave_views_equal_to_a_replay(
         sync.mkdir()
 
         jobs = [(LOG_MEETINGS, [str(p), str(MEETINGS_EACH)]) for p in pairings]
-        run_together(postgres_store, sync, [*jobs, (PAIR_AND_END, [str(NEW_PAIRINGS)])])
+        jobs += [(PAIR_AND_END, [str(NEW_PAIRINGS)]), (CATCH_UP, [str(QUERY_CATCH_UPS)])]
+        outputs = run_together(postgres_store, sync, jobs)
 
         written = last_event(app)
         ended = (NEW_PAIRINGS + 1) // 2
@@ -128,9 +143,10 @@ def test_writers_and_followers_at_once_leave_views_equal_to_a_replay(
         assert code == 0, lines
         assert out == ""
         assert lines[-1] == f"Stopped at event {written}.", lines
-    # Each event was applied by exactly one follower, once.
+    # Each event was applied once, by one follower or by the catching-up "query".
     applied = [batch for follower in followers for batch in follower.applied()]
-    assert sum(events for events, _ in applied) == written
+    by_query = int(outputs[-1])
+    assert sum(events for events, _ in applied) + by_query == written
     assert len({at for _, at in applied}) == len(applied)
     assert stored_position(postgres_store) == written
 
