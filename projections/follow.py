@@ -102,5 +102,6 @@ def _listening(recorder: Any) -> Iterator[Any]:
         connection.execute(SQL("LISTEN {0}").format(channel))
         try:
             yield connection
-        finally:  # the connection goes back to the pool
-            connection.execute(SQL("UNLISTEN {0}").format(channel))
+        finally:  # the connection goes back to the pool (unless it was lost)
+            if not connection.broken and not connection.closed:
+                connection.execute(SQL("UNLISTEN {0}").format(channel))
