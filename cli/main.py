@@ -136,6 +136,7 @@ def _register() -> None:
         audit,
         demo,
         engagement,
+        follow,
         pairing,
         person,
         person_show,
@@ -146,7 +147,18 @@ def _register() -> None:
         schema,
     )
 
-    modules = (person, program, pairing, audit, retention, engagement, reports, schema, demo)
+    modules = (
+        person,
+        program,
+        pairing,
+        audit,
+        retention,
+        engagement,
+        reports,
+        follow,
+        schema,
+        demo,
+    )
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)

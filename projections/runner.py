@@ -98,7 +98,16 @@ class ViewRunner:
         assert row is not None
         return Position(int(row[0]), row[1] or "")
 
-    def catch_up(self, progress: Progress | None = None) -> CatchUp:
+    def catch_up(
+        self,
+        progress: Progress | None = None,
+        on_batch: Callable[[int, Position], None] | None = None,
+    ) -> CatchUp:
+        """Applies every event after the views' position, page by page.
+
+        `on_batch(events, position)` runs after each batch this runner committed
+        (not for pages another process applied first); an exception it raises
+        stops the catch-up there, with that batch kept."""
         started = time.perf_counter()
         done = 0
         position = self.position()
@@ -130,6 +139,8 @@ class ViewRunner:
             position = new
             if progress is not None:
                 progress(done, max(todo, done))
+            if on_batch is not None:
+                on_batch(len(page), new)
 
     def replay(self, progress: Progress | None = None) -> CatchUp:
         """Rebuilds every view from the first event."""

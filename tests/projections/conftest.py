@@ -25,6 +25,7 @@ from uuid import UUID
 import orjson
 import pytest
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
+from follow_helpers import FollowProcess
 
 from domain.application import MentorshipLedger
 from domain.mentorship import Direction, EndReason
@@ -346,3 +347,19 @@ def track_views() -> Iterator[Callable[[LedgerViews], LedgerViews]]:
     yield _track
     for views in opened:
         close_views(views)
+
+
+@pytest.fixture
+def following() -> Iterator[Callable[[str], FollowProcess]]:
+    """Starts followers; any still running after the test are killed."""
+    started: list[FollowProcess] = []
+
+    def _start(store: str) -> FollowProcess:
+        started.append(FollowProcess(store))
+        return started[-1]
+
+    yield _start
+    for follower in started:
+        if follower.process.poll() is None:
+            follower.process.kill()
+            follower.process.wait()
