@@ -136,6 +136,8 @@ def _register() -> None:
         audit,
         demo,
         engagement,
+        export,
+        importing,
         pairing,
         person,
         person_show,
@@ -146,7 +148,10 @@ def _register() -> None:
         schema,
     )
 
-    modules = (person, program, pairing, audit, retention, engagement, reports, schema, demo)
+    modules = (
+        *(person, program, pairing, audit, retention, engagement, reports, schema, demo),
+        *(export, importing),
+    )
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
