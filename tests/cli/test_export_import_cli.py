@@ -69,6 +69,26 @@ def test_round_trip_gives_the_same_store(
     assert len(json.loads(invoke(empty_store, "people", "--format", "json").stdout)) == 40
 
 
+def test_a_large_import_on_postgresql_leaves_pipeline_mode(
+    demo_export: tuple[str, bytes],
+    postgres_store: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above PIPELINE_LIMIT events one transaction is written without psycopg's
+    pipeline mode, which deadlocks on very large batches (here: a lower limit)."""
+    from domain import store_postgres
+
+    monkeypatch.setattr(store_postgres, "PIPELINE_LIMIT", 10)
+    file = tmp_path / "demo.jsonl"
+    file.write_bytes(demo_export[1])
+
+    imported = invoke(postgres_store, "import", "--events", str(file))
+
+    assert imported.exit_code == 0, imported.output
+    assert invoke(postgres_store, "export", "events").stdout_bytes == demo_export[1]
+
+
 def test_a_bad_line_is_named_and_nothing_is_written(
     demo_export: tuple[str, bytes], empty_store: str, tmp_path: Path
 ) -> None:
@@ -124,9 +144,7 @@ def test_import_refuses_a_store_with_events(
     assert backend.count() == POPULATED_EVENTS
 
 
-def test_export_writes_one_event_a_line(
-    backend: Backend, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_export_writes_one_event_a_line(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(event_lines, "PAGE", 4)  # several pages
 
     result = backend.run("export", "events")
