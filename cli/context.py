@@ -6,19 +6,21 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import click
 
 if TYPE_CHECKING:
-    from eventsourcing.persistence import ApplicationRecorder
+    from eventsourcing.persistence import ApplicationRecorder, Mapper
 
     from domain.application import MentorshipLedger
     from projections.views import LedgerViews
 
 
-QUERIES = frozenset({"people", "programs", "list", "show", "history", "retention", "engagement"})
+QUERIES = frozenset(
+    {"people", "programs", "list", "show", "history", "retention", "engagement", "export"}
+)
 """Commands that only read: they never create a store, and when the views cannot
 be brought up to date (a busy or read-only store) they answer from the views as
 they are, with a warning on stderr."""
@@ -86,6 +88,17 @@ class LedgerContext:
 
                 self._views = self._open_views(open_recorder(self.store, create=False))
         return self._views
+
+    def event_log(self) -> tuple[ApplicationRecorder, Mapper[Any]]:
+        """The recorder and the application's mapper, for commands that read raw
+        events; without the application, a query opens only the recorder."""
+        if self._ledger is not None:
+            return self._ledger.recorder, self._ledger.mapper
+        from domain.mapper import OrjsonTranscoder, PayloadMapper
+        from projections.source import open_recorder
+
+        recorder = open_recorder(self.store, create=not self.reading)
+        return recorder, PayloadMapper(transcoder=OrjsonTranscoder())
 
     def resolve_pairing(self, reference: str, *, active_only: bool = True) -> UUID:
         """A pairing id from an id, prefix or MENTOR/MENTEE, for commands that also

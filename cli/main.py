@@ -136,7 +136,9 @@ def _register() -> None:
         audit,
         demo,
         engagement,
+        export,
         follow,
+        importing,
         pairing,
         person,
         person_show,
@@ -148,16 +150,8 @@ def _register() -> None:
     )
 
     modules = (
-        person,
-        program,
-        pairing,
-        audit,
-        retention,
-        engagement,
-        reports,
-        follow,
-        schema,
-        demo,
+        *(person, program, pairing, audit, retention, engagement, reports, schema, demo),
+        *(follow, export, importing),
     )
     for module in modules:
         for command in module.COMMANDS:

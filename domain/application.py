@@ -15,7 +15,6 @@ from typing import Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import OriginatorVersionError
 from eventsourcing.persistence import (
     DatabaseError,
     InfrastructureFactory,
@@ -25,7 +24,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import Environment
 
 from domain import validation
-from domain.errors import AlreadyExists, DamagedStore, LedgerError, NotFound
+from domain.errors import AlreadyExists, LedgerError, NotFound
 from domain.events import RecordedEvent
 from domain.mentorship import Mentorship
 from domain.pairing_rules import PairingCommands
@@ -34,6 +33,7 @@ from domain.program import Launch, Program, program_id
 from domain.retry import command
 from domain.store import retry_startup, store_environment
 from domain.store_guard import check_events_table, construct_factory
+from domain.unit_of_work import UnitOfWorkMixin
 from domain.vocabulary import DEFAULT_CADENCE_DAYS, EndReason
 
 R = TypeVar("R")
@@ -48,7 +48,7 @@ class ActivePairings(Protocol):
     def active_pairings_in(self, program: str) -> Sequence[UUID]: ...
 
 
-class MentorshipLedger(PairingCommands):
+class MentorshipLedger(PairingCommands, UnitOfWorkMixin):
     name = "MentorshipLedger"
 
     def __init__(
@@ -98,24 +98,6 @@ class MentorshipLedger(PairingCommands):
         if not isinstance(aggregate, kind):
             raise NotFound(message)
         return aggregate
-
-    def _exists(self, aggregate_id: UUID) -> bool:
-        try:
-            self._load(aggregate_id)
-        except AggregateNotFoundError:
-            return False
-        return True
-
-    def _load(self, aggregate_id: UUID) -> object:
-        """An aggregate from its events; a gap in their versions means a damaged store."""
-        try:
-            return self.repository.get(aggregate_id)
-        except OriginatorVersionError as error:
-            found, expected = error.args
-            what = f"version {expected} is missing (the next event is version {found})"
-        except AssertionError:  # eventsourcing's check that the first event creates it
-            what = "its first event is missing"
-        raise DamagedStore(f"the store is damaged: aggregate {aggregate_id}: {what}")
 
     # People.
 
@@ -240,7 +222,10 @@ class MentorshipLedger(PairingCommands):
         return [p.id for p in pairings]
 
     def _active_pairings_in(self, slug: str) -> list[Mentorship]:
-        ids = self.active_pairings.active_pairings_in(slug) if self.active_pairings else []
+        listed = self.active_pairings.active_pairings_in(slug) if self.active_pairings else []
+        # In a unit of work, the views know nothing of the batch's own pairings.
+        batch = self._work.pairings_in(slug) if self._work is not None else []
+        ids = list(dict.fromkeys([*listed, *batch]))
         found = (self.get_pairing(i) for i in ids)
         return [p for p in found if p.is_active and p.program == slug]
 

@@ -36,7 +36,9 @@ def command(method: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         actor = kwargs["actor"] if "actor" in kwargs else args[1]
         validation.actor(str(actor))
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        # In a unit of work nothing is written until it ends: no race to retry here.
+        attempts = 1 if getattr(args[0], "_work", None) is not None else MAX_ATTEMPTS
+        for attempt in range(1, attempts + 1):
             try:
                 return method(*args, **kwargs)
             except ValidationError as error:
@@ -44,7 +46,7 @@ def command(method: Callable[P, R]) -> Callable[P, R]:
             # Only a version conflict is a lost race; a locked or unreachable
             # store has already waited its own timeout and is reported at once.
             except IntegrityError:
-                if attempt == MAX_ATTEMPTS:
+                if attempt == attempts:
                     break
                 # Exponential backoff with full jitter spreads writers that
                 # collided, so that one of them wins each round.

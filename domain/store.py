@@ -21,6 +21,7 @@ from domain.errors import InvalidInput, StoreUnavailable
 DEFAULT_STORE = "mentorship.db"
 TRANSCODER_TOPIC = "domain.mapper:OrjsonTranscoder"
 MAPPER_TOPIC = "domain.mapper:PayloadMapper"
+POSTGRES_RECORDER_TOPIC = "domain.store_postgres:BulkSafePostgresApplicationRecorder"
 STARTUP_ATTEMPTS = 6
 LOCK_TIMEOUT_VARIABLE = "MENTORSHIP_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 30  # seconds, on both stores
@@ -90,6 +91,7 @@ def _postgres_environment(store: str) -> dict[str, str]:
         raise InvalidInput(f"invalid port in store URL {store!r}") from None
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
         "POSTGRES_DBNAME": unquote(dbname),
         "POSTGRES_HOST": url.hostname,
         "POSTGRES_PORT": str(port),

@@ -1,0 +1,104 @@
+"""`mentorship import`: CSV files of people, programs, pairings and meetings, or
+an exported event log, into the store: all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli.context import LedgerContext, pass_ledger
+from cli.reports import progress_bar
+
+SHOWN_ERRORS = 50
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+class _Abort(Exception):
+    """Leaves the unit of work without writing."""
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, type=FILE)
+@click.option(
+    "--events", "events_file", type=FILE, help="A file written by `mentorship export events`."
+)
+@click.option("--dry-run", is_flag=True, help="Check every row; write nothing.")
+@pass_ledger
+def import_(
+    ctx: LedgerContext, files: tuple[Path, ...], events_file: Path | None, dry_run: bool
+) -> None:
+    """Import CSV files (kind read from the header; see docs/import.md), all or nothing.
+
+    Every bad row is reported as FILE:LINE: reason. With --events, load an exported
+    event log into an empty store instead, keeping each event's time and actor.
+
+    Example: mentorship import people.csv programs.csv pairings.csv meetings.csv
+    """
+    from domain.errors import InvalidInput
+
+    if events_file is not None:
+        if files or dry_run:
+            raise InvalidInput("--events cannot be combined with CSV files or --dry-run")
+        _import_events(ctx, events_file)
+        return
+    if not files:
+        raise InvalidInput("give CSV files to import, or --events FILE")
+    _import_csv(ctx, files, dry_run)
+
+
+def _import_csv(ctx: LedgerContext, files: tuple[Path, ...], dry_run: bool) -> None:
+    from cli.import_csv import Batch
+
+    ledger = ctx.ledger
+    batch = Batch(ledger, ctx.actor)
+    try:
+        with ledger.unit_of_work() as work:
+            for path in files:
+                batch.read(path)
+            batch.run()
+            events = len(work)
+            if batch.errors or dry_run:
+                raise _Abort
+    except _Abort:
+        pass
+    if batch.errors:
+        for line in batch.errors[:SHOWN_ERRORS]:
+            click.echo(line, err=True)
+        if len(batch.errors) > SHOWN_ERRORS:
+            click.echo(f"... and {len(batch.errors) - SHOWN_ERRORS} more", err=True)
+        found = len(batch.errors)
+        problems = f"{found} problem{'s' if found != 1 else ''}"
+        click.echo(f"Error: {problems} found; nothing was written", err=True)
+        click.get_current_context().exit(1)
+    done = "checked, nothing written (--dry-run)" if dry_run else "imported"
+    click.echo(f"{batch.rows} rows {done}: {events} events")
+
+
+def _import_events(ctx: LedgerContext, events_file: Path) -> None:
+    from domain.errors import InvalidInput, LedgerError, NotAllowed
+    from domain.event_lines import read_line
+
+    ledger = ctx.ledger
+    held = ledger.recorder.max_notification_id() or 0
+    if held:
+        raise NotAllowed(
+            f"store {ctx.store} already has {held} events; import --events needs an empty store"
+        )
+    count = 0
+    bar = progress_bar("Importing")
+    with bar as update, events_file.open("rb") as file, ledger.unit_of_work():
+        for number, text in enumerate(file, start=1):
+            if not text.strip():
+                continue
+            try:
+                ledger.save(read_line(text, ledger.mapper))
+            except LedgerError as error:
+                raise InvalidInput(f"{events_file}:{number}: {error}") from None
+            count += 1
+            if count % 10_000 == 0:
+                update(count, count)
+    click.echo(f"Imported {count} events from {events_file}")
+
+
+COMMANDS = [import_]
