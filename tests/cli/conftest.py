@@ -255,7 +255,9 @@ def populated(
 # Each world ("empty": only the application's tables, "people", "populated") is
 # written once per session into a template database, through the application;
 # each test gets its own `CREATE DATABASE ... TEMPLATE` copy, dropped afterwards.
-# One autocommit admin connection serves the whole session.
+# Copying and dropping take about a quarter of a second each, so a background
+# thread, on its own admin connection, keeps a few copies of each world ready
+# and drops used ones while the next tests run.
 
 
 class PostgresTemplates:
@@ -264,21 +266,33 @@ class PostgresTemplates:
         "people": _register,
         "populated": _populate,
     }
+    READY = 2  # copies of each world kept ready
 
-    def __init__(self, admin: Any, base: str) -> None:
+    def __init__(self, admin: Any, base: str, worker_admin: Any) -> None:
+        import queue
+        import threading
         import uuid
 
-        self.admin = admin
+        self.admin = admin  # builds the templates (main thread)
         self.base = base  # the server's URL without a database name
         self.prefix = f"mentorship_test_{uuid.uuid4().hex[:12]}"
         self.worlds: dict[str, World | None] = {}  # built templates
+        self.ready: dict[str, queue.Queue[str]] = {}
+        self.jobs: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self.failure: BaseException | None = None
         self.copies = 0
+        self.lock = threading.Lock()
+        self.worker_admin = worker_admin
+        self.worker = threading.Thread(target=self._work, name="pg-test-copies", daemon=True)
+        self.worker.start()
 
     def url(self, database: str) -> str:
         return f"{self.base}/{database}"
 
     def template(self, world: str) -> str:
         """The name of the template database of `world`, built on first use."""
+        import queue
+
         name = f"{self.prefix}_template_{world}"
         if world not in self.worlds:
             self.admin.execute(f'CREATE DATABASE "{name}"')
@@ -287,33 +301,72 @@ class PostgresTemplates:
                 self.worlds[world] = self.BUILDERS[world](app)
             finally:
                 app.close()  # a template must have no other connection when copied
+            self.ready[world] = queue.Queue()
+            for _ in range(self.READY):
+                self.jobs.put(("copy", world))
         return name
 
     def world(self, world: str) -> World | None:
         self.template(world)
         return self.worlds[world]
 
+    def _new_copy(self, admin: Any, world: str) -> str:
+        with self.lock:
+            self.copies += 1
+            name = f"{self.prefix}_{self.copies}"
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template_name(world)}"')
+        return name
+
+    def template_name(self, world: str) -> str:
+        return f"{self.prefix}_template_{world}"
+
+    def _work(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            action, name = job
+            try:
+                if action == "copy":
+                    self.ready[name].put(self._new_copy(self.worker_admin, name))
+                else:
+                    self.worker_admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            except BaseException as error:  # reported by the next copy() or drop_all()
+                self.failure = error
+
     def copy(self, world: str) -> str:
-        """A new database holding `world`; the caller drops it."""
-        template = self.template(world)
-        self.copies += 1
-        name = f"{self.prefix}_{self.copies}"
-        self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        """A new database holding `world`; the caller drops it (with `drop`)."""
+        import queue
+
+        self.template(world)
+        if self.failure is not None:
+            raise self.failure
+        try:
+            name = self.ready[world].get_nowait()
+        except queue.Empty:
+            name = self._new_copy(self.admin, world)
+        else:
+            self.jobs.put(("copy", world))
         return name
 
     def drop(self, name: str) -> None:
-        self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.jobs.put(("drop", name))
 
     def drop_all(self) -> None:
+        self.jobs.put(None)
+        self.worker.join()
+        for ready in self.ready.values():
+            while not ready.empty():
+                self.admin.execute(f'DROP DATABASE IF EXISTS "{ready.get()}" WITH (FORCE)')
         for world in self.worlds:
-            self.drop(self.template(world))
+            self.admin.execute(f'DROP DATABASE IF EXISTS "{self.template_name(world)}"')
+        if self.failure is not None:
+            raise self.failure
 
 
 @pytest.fixture(scope="session")
 def postgres_templates() -> Iterator[PostgresTemplates]:
     admin, base = _postgres_admin()
-    with admin:
-        databases = PostgresTemplates(admin, base)
+    worker_admin, _ = _postgres_admin()
+    with admin, worker_admin:
+        databases = PostgresTemplates(admin, base, worker_admin)
         try:
             yield databases
         finally:
