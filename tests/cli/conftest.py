@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from cli_helpers import (
@@ -55,30 +55,71 @@ from cli.main import cli
 from domain.application import MentorshipLedger
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test on the ledger fixtures runs on SQLite and PostgreSQL, unless it is
+    marked `sqlite_only` (it is about the SQLite file itself)."""
+    if "ledger_backend" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        params = ["sqlite"] if only_sqlite else ["sqlite", "postgres"]
+        metafunc.parametrize("ledger_backend", params, indirect=True)
+
+
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
+def ledger_backend(request: pytest.FixtureRequest) -> str:
+    """The backend, "sqlite" or "postgres", of the test's store (see pytest_generate_tests)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def store_path(ledger_backend: str, tmp_path: Path) -> Path:
+    """The test's SQLite file; only tests marked `sqlite_only` may ask for it."""
+    if ledger_backend != "sqlite":
+        pytest.fail("store_path is a SQLite file: mark the test sqlite_only or use `store`")
     return tmp_path / "ledger.db"
 
 
-@pytest.fixture
-def ledger(request: pytest.FixtureRequest, store_path: Path) -> Iterator[MentorshipLedger]:
-    """The test's application; starts from a template store when the test asks for one."""
+def _world_of(request: pytest.FixtureRequest) -> str:
+    """Which template the test starts from: "populated", "people" or "empty"."""
     for world in ("populated", "people"):
         if world in request.fixturenames:
+            return world
+    return "empty"
+
+
+@pytest.fixture
+def store(request: pytest.FixtureRequest, ledger_backend: str) -> Iterator[str]:
+    """The test's own store (a SQLite file or a PostgreSQL URL), a copy of the
+    template the test asks for (`people`, `populated`) or empty; dropped afterwards."""
+    world = _world_of(request)
+    if ledger_backend == "sqlite":
+        path: Path = request.getfixturevalue("store_path")
+        if world != "empty":
             template: Template = request.getfixturevalue(f"{world}_template")
-            shutil.copyfile(template.path, store_path)
-            break
-    app = MentorshipLedger(str(store_path), today=lambda: TODAY)
+            shutil.copyfile(template.path, path)
+        yield str(path)
+        return
+    databases: PostgresTemplates = request.getfixturevalue("postgres_templates")
+    name = databases.copy(world)
+    try:
+        yield databases.url(name)
+    finally:
+        databases.drop(name)
+
+
+@pytest.fixture
+def ledger(store: str) -> Iterator[MentorshipLedger]:
+    """The test's application on its own store (see `store`)."""
+    app = MentorshipLedger(store, today=lambda: TODAY)
     yield app
     app.close()
 
 
 @pytest.fixture
-def run(store_path: Path, ledger: MentorshipLedger) -> RunFn:
+def run(store: str, ledger: MentorshipLedger) -> RunFn:
     """Invokes `mentorship ARGS...` on the test's ledger, as actor "tester"."""
 
     def _run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-        context = LedgerContext(str(store_path), ACTOR, ledger=ledger)
+        context = LedgerContext(store, ACTOR, ledger=ledger)
         runner = CliRunner(env={**CLEAN_ENV, **(env or {})})
         return runner.invoke(cli, list(args), input=input, obj=context, catch_exceptions=True)
 
@@ -154,6 +195,11 @@ def _pair_and_meet(ledger: MentorshipLedger) -> World:
     return World(p1=str(p1.id), p2=str(p2.id), p3=str(p3.id))
 
 
+def _populate(ledger: MentorshipLedger) -> World:
+    _register(ledger)
+    return _pair_and_meet(ledger)
+
+
 @dataclass(frozen=True)
 class Template:
     path: Path
@@ -180,11 +226,7 @@ def people_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
 
 @pytest.fixture(scope="session")
 def populated_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    def build(app: MentorshipLedger) -> World:
-        _register(app)
-        return _pair_and_meet(app)
-
-    return _template(tmp_path_factory, "populated", build)
+    return _template(tmp_path_factory, "populated", _populate)
 
 
 @pytest.fixture
@@ -195,11 +237,140 @@ def people(ledger: MentorshipLedger) -> MentorshipLedger:
 
 
 @pytest.fixture
-def populated(populated_template: Template, ledger: MentorshipLedger) -> World:
+def populated(
+    request: pytest.FixtureRequest, ledger_backend: str, ledger: MentorshipLedger
+) -> World:
     """Three active pairings, one per direction, and four meetings: 18 events in all."""
     assert ledger.recorder.max_notification_id() == 18
-    assert populated_template.world is not None
-    return populated_template.world
+    if ledger_backend == "sqlite":
+        world = request.getfixturevalue("populated_template").world
+    else:
+        world = request.getfixturevalue("postgres_templates").world("populated")
+    assert world is not None
+    return world
+
+
+# --- The test's own store on PostgreSQL (`store` with ledger_backend "postgres") ---
+#
+# Each world ("empty": only the application's tables, "people", "populated") is
+# written once per session into a template database, through the application;
+# each test gets its own `CREATE DATABASE ... TEMPLATE` copy, dropped afterwards.
+# Copying and dropping take about a quarter of a second each, so a background
+# thread, on its own admin connection, keeps a few copies of each world ready
+# and drops used ones while the next tests run.
+
+
+class PostgresTemplates:
+    BUILDERS: ClassVar[dict[str, Callable[[MentorshipLedger], World | None]]] = {
+        "empty": lambda app: None,
+        "people": _register,
+        "populated": _populate,
+    }
+    READY = 2  # copies of each world kept ready
+
+    def __init__(self, admin: Any, base: str, worker_admin: Any) -> None:
+        import queue
+        import threading
+        import uuid
+
+        self.admin = admin  # builds the templates (main thread)
+        self.base = base  # the server's URL without a database name
+        self.prefix = f"mentorship_test_{uuid.uuid4().hex[:12]}"
+        self.worlds: dict[str, World | None] = {}  # built templates
+        self.ready: dict[str, queue.Queue[str]] = {}
+        self.jobs: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self.failure: BaseException | None = None
+        self.copies = 0
+        self.lock = threading.Lock()
+        self.worker_admin = worker_admin
+        self.worker = threading.Thread(target=self._work, name="pg-test-copies", daemon=True)
+        self.worker.start()
+
+    def url(self, database: str) -> str:
+        return f"{self.base}/{database}"
+
+    def template(self, world: str) -> str:
+        """The name of the template database of `world`, built on first use."""
+        import queue
+
+        name = f"{self.prefix}_template_{world}"
+        if world not in self.worlds:
+            self.admin.execute(f'CREATE DATABASE "{name}"')
+            app = MentorshipLedger(self.url(name), today=lambda: TODAY)
+            try:
+                self.worlds[world] = self.BUILDERS[world](app)
+            finally:
+                app.close()  # a template must have no other connection when copied
+            self.ready[world] = queue.Queue()
+            for _ in range(self.READY):
+                self.jobs.put(("copy", world))
+        return name
+
+    def world(self, world: str) -> World | None:
+        self.template(world)
+        return self.worlds[world]
+
+    def _new_copy(self, admin: Any, world: str) -> str:
+        with self.lock:
+            self.copies += 1
+            name = f"{self.prefix}_{self.copies}"
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template_name(world)}"')
+        return name
+
+    def template_name(self, world: str) -> str:
+        return f"{self.prefix}_template_{world}"
+
+    def _work(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            action, name = job
+            try:
+                if action == "copy":
+                    self.ready[name].put(self._new_copy(self.worker_admin, name))
+                else:
+                    self.worker_admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            except BaseException as error:  # reported by the next copy() or drop_all()
+                self.failure = error
+
+    def copy(self, world: str) -> str:
+        """A new database holding `world`; the caller drops it (with `drop`)."""
+        import queue
+
+        self.template(world)
+        if self.failure is not None:
+            raise self.failure
+        try:
+            name = self.ready[world].get_nowait()
+        except queue.Empty:
+            name = self._new_copy(self.admin, world)
+        else:
+            self.jobs.put(("copy", world))
+        return name
+
+    def drop(self, name: str) -> None:
+        self.jobs.put(("drop", name))
+
+    def drop_all(self) -> None:
+        self.jobs.put(None)
+        self.worker.join()
+        for ready in self.ready.values():
+            while not ready.empty():
+                self.admin.execute(f'DROP DATABASE IF EXISTS "{ready.get()}" WITH (FORCE)')
+        for world in self.worlds:
+            self.admin.execute(f'DROP DATABASE IF EXISTS "{self.template_name(world)}"')
+        if self.failure is not None:
+            raise self.failure
+
+
+@pytest.fixture(scope="session")
+def postgres_templates() -> Iterator[PostgresTemplates]:
+    admin, base = _postgres_admin()
+    worker_admin, _ = _postgres_admin()
+    with admin, worker_admin:
+        databases = PostgresTemplates(admin, base, worker_admin)
+        try:
+            yield databases
+        finally:
+            databases.drop_all()
 
 
 # --- The populated world on SQLite and on PostgreSQL (`backend`) ---

@@ -4,7 +4,6 @@ confirm before `person leave` or `program close` ends pairings in bulk."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from cli_helpers import ACTOR, CLEAN_ENV, CountFn, RefusedFn, RunFn, World
@@ -77,11 +76,11 @@ def test_reopen_without_a_reason_is_refused(
 
 
 @pytest.fixture
-def at_terminal(store_path: Path, ledger: MentorshipLedger) -> RunFn:
+def at_terminal(store: str, ledger: MentorshipLedger) -> RunFn:
     """Runs a command as if a person were at the keyboard (stdin is a terminal)."""
 
     def _run(*args: str, input: str | None = None) -> Result:
-        context = LedgerContext(str(store_path), ACTOR, ledger=ledger, interactive=True)
+        context = LedgerContext(store, ACTOR, ledger=ledger, interactive=True)
         runner = CliRunner(env=CLEAN_ENV)
         return runner.invoke(cli, list(args), input=input, obj=context)
 

@@ -144,12 +144,12 @@ def test_demo_refuses_a_directory_as_its_store(tmp_path: Path) -> None:
 
 
 def test_demo_refuses_the_global_store_when_it_has_events(
-    populated: World, store_path: Path, refused: RefusedFn
+    populated: World, store: str, refused: RefusedFn
 ) -> None:
     message = refused("demo", "--seed", "3")
 
     assert message == (
-        f"Error: store {store_path} already has events; the demo needs an empty store "
+        f"Error: store {store} already has events; the demo needs an empty store "
         "(choose one with --store)"
     )
 
