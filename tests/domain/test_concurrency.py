@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from eventsourcing.persistence import IntegrityError
+from worker_processes import START
 
 from domain.application import MentorshipLedger
 from domain.errors import ConcurrentUpdate
@@ -26,20 +27,7 @@ PROGRAM = "spring-2026"
 PROCESSES = 4
 MEETINGS_EACH = 15
 
-PRELUDE = """
-import sys, time
-from datetime import date
-from pathlib import Path
-from uuid import UUID
-from domain.application import MentorshipLedger
-from domain.errors import ConcurrentUpdate, LedgerError
-
-store, sync, index = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
-app = MentorshipLedger(store, today=lambda: date(2026, 11, 22))
-(sync / f"ready-{index}").touch()
-while not (sync / "go").exists():
-    time.sleep(0.001)
-"""
+PRELUDE = START
 
 # A command that exhausts its retries raises ConcurrentUpdate having written
 # nothing, and its message says "try again": so the worker does, and reports it.

@@ -36,6 +36,7 @@ from follow_helpers import (
     views_and_replay,
     wait_for_views,
 )
+from worker_processes import START
 
 from domain.application import MentorshipLedger
 from projections.source import open_recorder
@@ -46,20 +47,8 @@ MEETINGS_EACH = 25
 NEW_PAIRINGS = 6
 QUERY_CATCH_UPS = 300
 
-PRELUDE = """
-import sys, time
-from datetime import date, timedelta
-from pathlib import Path
-from uuid import UUID
-from domain.application import MentorshipLedger
-from domain.errors import ConcurrentUpdate
+PRELUDE = START + """
 from domain.mentorship import EndReason
-
-store, sync, index = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
-app = MentorshipLedger(store, today=lambda: date(2026, 11, 22))
-(sync / f"ready-{index}").touch()
-while not (sync / "go").exists():
-    time.sleep(0.001)
 
 def retried(command, *args, **kwargs):
     while True:  # a command that gives up has written nothing: run it again
