@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from eventsourcing.persistence import IntegrityError
-from worker_processes import START
+from worker_processes import START, run_together
 
 from domain.application import MentorshipLedger
 from domain.errors import ConcurrentUpdate
@@ -27,7 +27,6 @@ PROGRAM = "spring-2026"
 PROCESSES = 4
 MEETINGS_EACH = 15
 
-PRELUDE = START
 
 # A command that exhausts its retries raises ConcurrentUpdate having written
 # nothing, and its message says "try again": so the worker does, and reports it.
@@ -53,32 +52,6 @@ except LedgerError as error:
 """
 
 
-def run_together(store: str, sync: Path, script: str, args: list[list[str]]) -> list[str]:
-    """Starts one worker per argument list, releases them at once, returns their stdout."""
-    code = textwrap.dedent(PRELUDE) + textwrap.dedent(script)
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-c", code, store, str(sync), str(index), *extra],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for index, extra in enumerate(args)
-    ]
-    deadline = time.monotonic() + 60
-    while len(list(sync.glob("ready-*"))) < len(workers):
-        assert time.monotonic() < deadline, "workers did not start in time"
-        assert all(w.poll() is None for w in workers), [w.communicate() for w in workers]
-        time.sleep(0.01)
-    (sync / "go").touch()
-    outputs = []
-    for worker in workers:
-        out, err = worker.communicate(timeout=120)
-        assert worker.returncode == 0, err
-        outputs.append(out)
-    return outputs
-
-
 def test_concurrent_meetings_on_one_pairing_are_numbered_without_gaps_or_duplicates(
     ledger: MentorshipLedger, store_path: str, tmp_path: Path
 ) -> None:
@@ -89,8 +62,7 @@ def test_concurrent_meetings_on_one_pairing_are_numbered_without_gaps_or_duplica
     outputs = run_together(
         store_path,
         sync,
-        LOG_MEETINGS,
-        [[str(pairing.id), str(MEETINGS_EACH)] for _ in range(PROCESSES)],
+        [(LOG_MEETINGS, [str(pairing.id), str(MEETINGS_EACH)]) for _ in range(PROCESSES)],
     )
 
     total = PROCESSES * MEETINGS_EACH
@@ -124,7 +96,7 @@ def test_two_concurrent_pairings_of_the_same_two_people_make_exactly_one(
     sync.mkdir()
     before = ledger.recorder.max_notification_id()
 
-    outputs = run_together(store_path, sync, PAIR, [["alice", "bob"], ["bob", "alice"]])
+    outputs = run_together(store_path, sync, [(PAIR, ["alice", "bob"]), (PAIR, ["bob", "alice"])])
 
     first = pairing_id(PROGRAM, "alice", "bob", 1)
     results = sorted(out.strip() for out in outputs)
@@ -201,7 +173,7 @@ def test_leaving_racing_pairing_never_leaves_an_active_pairing_for_someone_who_l
         ledger.register_person(ACTOR, f"n{trial}", f"Newcomer {trial}", level=1)
     sync = tmp_path / "sync"
     sync.mkdir()
-    code = textwrap.dedent(PRELUDE) + textwrap.dedent(LEAVE_OR_PAIR)
+    code = textwrap.dedent(START) + textwrap.dedent(LEAVE_OR_PAIR)
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", code, store_path, str(sync), str(index), role, str(trials)],

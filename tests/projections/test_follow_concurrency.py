@@ -16,18 +16,11 @@ tests/domain/test_concurrency.py.
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
-import textwrap
-import time
 from collections.abc import Callable
 from pathlib import Path
-from subprocess import PIPE
 from typing import Any
 
 from follow_helpers import (
-    ROOT,
-    TIMEOUT,
     TODAY,
     FollowProcess,
     last_event,
@@ -36,7 +29,7 @@ from follow_helpers import (
     views_and_replay,
     wait_for_views,
 )
-from worker_processes import START
+from worker_processes import START, run_together
 
 from domain.application import MentorshipLedger
 from projections.source import open_recorder
@@ -47,7 +40,9 @@ MEETINGS_EACH = 25
 NEW_PAIRINGS = 6
 QUERY_CATCH_UPS = 300
 
-PRELUDE = START + """
+PRELUDE = (
+    START
+    + """
 from domain.mentorship import EndReason
 
 def retried(command, *args, **kwargs):
@@ -57,6 +52,7 @@ def retried(command, *args, **kwargs):
         except ConcurrentUpdate:
             pass
 """
+)
 
 LOG_MEETINGS = """
 pairing = UUID(sys.argv[4])
@@ -81,28 +77,6 @@ print(sum(runner.catch_up().events for _ in range(int(sys.argv[4]))))
 """
 
 
-def run_together(store: str, sync: Path, jobs: list[tuple[str, list[str]]]) -> list[str]:
-    """Starts one worker per (script, arguments), releases them at once, returns
-    their stdout."""
-    workers = []
-    for index, (script, args) in enumerate(jobs):
-        code = textwrap.dedent(PRELUDE) + textwrap.dedent(script)
-        command = [sys.executable, "-c", code, store, str(sync), str(index), *args]
-        workers.append(subprocess.Popen(command, cwd=ROOT, stdout=PIPE, stderr=PIPE, text=True))
-    deadline = time.monotonic() + TIMEOUT
-    while len(list(sync.glob("ready-*"))) < len(workers):
-        assert time.monotonic() < deadline, "workers did not start in time"
-        assert all(w.poll() is None for w in workers), [w.communicate() for w in workers]
-        time.sleep(0.01)
-    (sync / "go").touch()
-    outputs = []
-    for worker in workers:
-        out, err = worker.communicate(timeout=120)
-        assert worker.returncode == 0, err
-        outputs.append(out)
-    return outputs
-
-
 def test_writers_and_followers_at_once_leave_views_equal_to_a_replay(
     postgres_store: str, tmp_path: Path, kit: Any, following: Callable[[str], FollowProcess]
 ) -> None:
@@ -118,7 +92,7 @@ def test_writers_and_followers_at_once_leave_views_equal_to_a_replay(
 
         jobs = [(LOG_MEETINGS, [str(p), str(MEETINGS_EACH)]) for p in pairings]
         jobs += [(PAIR_AND_END, [str(NEW_PAIRINGS)]), (CATCH_UP, [str(QUERY_CATCH_UPS)])]
-        outputs = run_together(postgres_store, sync, jobs)
+        outputs = run_together(postgres_store, sync, jobs, prelude=PRELUDE)
 
         written = last_event(app)
         ended = (NEW_PAIRINGS + 1) // 2
