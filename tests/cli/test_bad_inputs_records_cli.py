@@ -24,6 +24,7 @@ UPDATE = ("person", "update", "E1")
 LEAVE = ("person", "leave", "E2")
 LAUNCH = ("program", "launch", "x", "--name", "X")
 CLOSE = ("program", "close", "spring-2026")
+PEOPLE_CSV = str(Path(__file__).resolve().parents[2] / "docs" / "examples" / "people.csv")
 
 ROWS = [
     # person add
@@ -103,6 +104,16 @@ ROWS = [
     # usage
     pytest.param(("bogus",), "no such command", id="unknown command"),
     pytest.param(("list", "--bogus"), "no such option", id="unknown option"),
+    # retention, follow and import
+    pytest.param(("retention", "--people", "--compare"), "do not apply", id="people compare"),
+    pytest.param(("retention", "--people", "--causes"), "do not apply", id="people causes"),
+    pytest.param(("follow", "--interval", "0"), "interval", id="follow interval 0"),
+    pytest.param(("follow", "--interval", "-1"), "interval", id="follow interval -1"),
+    pytest.param(("import",), "give CSV files", id="import nothing"),
+    pytest.param(("import", PEOPLE_CSV, "--events", PEOPLE_CSV), "cannot be combined",
+                 id="import events and csv"),
+    pytest.param(("import", "--events", PEOPLE_CSV, "--dry-run"), "cannot be combined",
+                 id="import events dry run"),
 ]  # fmt: skip
 
 ACTOR_ROWS = [
@@ -176,3 +187,15 @@ def test_a_bad_store_is_refused_and_nothing_is_created(
     created = sorted(p.name for p in work.iterdir())
     also = [f"created {created}"] if created else []
     assert_refused(result, fragment, before, backend.count(), also)
+
+
+@pytest.mark.parametrize("seconds", ["x", "0", "-3"])
+def test_a_bad_lock_timeout_is_refused_in_one_line(backend: Backend, seconds: str) -> None:
+    before = backend.count()
+
+    result = backend.run_root("person", "update", "E1", "--level", "8",
+                              env={"MENTORSHIP_LOCK_TIMEOUT": seconds})  # fmt: skip
+
+    assert_refused(
+        result, "MENTORSHIP_LOCK_TIMEOUT must be a whole number", before, backend.count()
+    )
