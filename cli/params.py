@@ -48,7 +48,10 @@ class DateParam(click.ParamType[date, str | date]):
 
 
 class WholeNumber(click.IntRange):
-    """Digits only: int() would also take "4_5", "+45", " 45" and non-ASCII digits."""
+    """Digits only: int() would also take "4_5", "+45", " 45" and non-ASCII digits.
+
+    The range is shown in --help; the payload model enforces it, with the same words.
+    """
 
     def __init__(self, what: str, low: int, high: int | None) -> None:
         super().__init__(low, high)
@@ -56,23 +59,13 @@ class WholeNumber(click.IntRange):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, int):
-            number: int | None = value
-        elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,9}", value):
-            number = int(value)
-        else:
-            number = None
-        low, high = self.min, self.max
-        if (
-            number is None
-            or (low is not None and number < low)
-            or (high is not None and number > high)
-        ):
-            from domain.errors import InvalidInput
+            return value
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{1,9}", value):
+            return int(value)
+        from domain.errors import InvalidInput
 
-            shown = value if number is not None else repr(value)
-            limits = f" from {low} to {high}" if high is not None else ""
-            raise InvalidInput(f"{self.what} must be a whole number{limits}, not {shown}")
-        return number
+        limits = f" from {self.min} to {self.max}" if self.max is not None else ""
+        raise InvalidInput(f"{self.what} must be a whole number{limits}, not {value!r}")
 
 
 MINUTES = WholeNumber("minutes", MIN_MINUTES, MAX_MINUTES)
