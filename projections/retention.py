@@ -111,29 +111,27 @@ def _pairing_retention(
         "median_ci": [median.low, median.high],
     }
     if causes:
-        summary["cumulative_incidence"] = _incidence(group, as_of)
-        summary["still_active"] = still_active(group, as_of)
+        summary.update(_incidence(group, as_of))
     return summary
 
 
-def _incidence(group: Sequence[PairingRow], as_of: date) -> dict[str, dict[str, float | None]]:
+def _incidence(group: Sequence[PairingRow], as_of: date) -> dict[str, Any]:
+    """Per cause, its cumulative incidence at each horizon; and `still_active`,
+    P(not ended by any cause), with which the incidences add up to 1."""
     observations = [(duration_days(row, as_of), cause(row)) for row in group]
     found = cumulative_incidence(observations, HORIZONS)
+    ended_at_all = kaplan_meier((days, why is not None) for days, why in observations)
+    active = {str(h): ended_at_all.at(h).survival for h in HORIZONS}
     # Every cause appears, in the vocabulary's order; one nobody ended by is 0
     # wherever the curve is defined.
-    ended_at_all = kaplan_meier((days, why is not None) for days, why in observations)
-    defined = {h: ended_at_all.at(h).survival is not None for h in HORIZONS}
     names = [*CAUSES, *sorted(set(found) - set(CAUSES))]
-    return {
+    incidence = {
         name: {
-            str(h): found[name][h] if name in found else (0.0 if defined[h] else None)
+            str(h): found[name][h]
+            if name in found
+            else (0.0 if active[str(h)] is not None else None)
             for h in HORIZONS
         }
         for name in names
     }
-
-
-def still_active(group: Sequence[PairingRow], as_of: date) -> dict[str, float | None]:
-    """P(not ended by any cause) at each horizon: with the incidences it sums to 1."""
-    curve = kaplan_meier((duration_days(row, as_of), cause(row) is not None) for row in group)
-    return {str(h): curve.at(h).survival for h in HORIZONS}
+    return {"cumulative_incidence": incidence, "still_active": active}
