@@ -11,13 +11,13 @@ import click
 from cli.context import LedgerContext, pass_ledger
 from cli.output import emit, format_option, side_by_side, table
 from cli.reports import as_of_date, csv_rows
-from domain.vocabulary import END_REASONS, EndReason
+from domain.vocabulary import END_REASONS, REPORT_HORIZONS, EndReason
 
 # Completion and a program's planned closure are not dropouts (they are censored).
 DROPOUT_REASONS = [
     r for r in END_REASONS if r not in (EndReason.COMPLETED, EndReason.PROGRAM_CLOSED)
 ]
-HORIZONS = ("30", "90", "180", "365")  # the report's horizons, as JSON keys
+HORIZONS = tuple(str(h) for h in REPORT_HORIZONS)  # as they appear as JSON keys
 COUNTS = [
     ("started", "started"),
     ("active", "active"),

@@ -75,6 +75,9 @@ MAX_DEPARTMENT_LENGTH = 100
 MAX_REASON_LENGTH = 500  # why someone left, why a record is retracted or reopened
 MAX_NOTE_LENGTH = 2000  # free-text notes on meetings, reversals and endings
 
+# The days at which retention reports survival and cumulative incidence.
+REPORT_HORIZONS: tuple[int, ...] = (30, 90, 180, 365)
+
 
 class Topic:
     """Stored event topics (module:qualname), as the projections match them."""

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from domain.vocabulary import DIRECTIONS, END_REASONS, EndReason
+from domain.vocabulary import DIRECTIONS, END_REASONS, REPORT_HORIZONS, EndReason
 from projections.incidence import cumulative_incidence
 from projections.logrank import logrank
 from projections.metrics import duration_days, group_rows, quarter
 from projections.rows import PairingRow
 from projections.survival import Observation, kaplan_meier
 
-HORIZONS: tuple[int, ...] = (30, 90, 180, 365)
+HORIZONS = REPORT_HORIZONS
 # Fewer pairings than this still at risk at a horizon makes its estimate shaky:
 # the reports flag it.
 FEW_AT_RISK = 20
