@@ -77,7 +77,7 @@ def _import_csv(ctx: LedgerContext, files: tuple[Path, ...], dry_run: bool) -> N
 
 def _import_events(ctx: LedgerContext, events_file: Path) -> None:
     from domain.errors import InvalidInput, LedgerError, NotAllowed
-    from domain.event_lines import read_line
+    from domain.log_restore import LogRestorer
 
     ledger = ctx.ledger
     held = ledger.recorder.max_notification_id() or 0
@@ -86,13 +86,14 @@ def _import_events(ctx: LedgerContext, events_file: Path) -> None:
             f"store {ctx.store} already has {held} events; import --events needs an empty store"
         )
     count = 0
+    restorer = LogRestorer(ledger.mapper)
     bar = progress_bar("Importing")
-    with bar as update, events_file.open("rb") as file, ledger.unit_of_work():
+    with bar as update, events_file.open("rb") as file, ledger.unit_of_work() as work:
         for number, text in enumerate(file, start=1):
             if not text.strip():
                 continue
             try:
-                ledger.save(read_line(text, ledger.mapper))
+                work.restore(restorer.stored_event(text))
             except LedgerError as error:
                 raise InvalidInput(f"{events_file}:{number}: {error}") from None
             count += 1

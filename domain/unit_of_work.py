@@ -4,13 +4,15 @@ Inside `with ledger.unit_of_work():` the application's commands run as usual,
 with every rule checked by the aggregates and commands themselves, but against
 aggregates kept in memory: each is loaded from the store once, or created in the
 batch. A command's `save` records its events here, in the order it would have
-written them, instead of writing. Leaving the block without an error writes all
-of them in one `save` (one transaction); an error discards them: nothing is written.
+written them, instead of writing. They are written into one open transaction a
+chunk at a time (`domain.bulk_write`), so a batch of any size never holds more
+than a chunk of events; leaving the block without an error commits it, an error
+rolls it back: nothing is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
@@ -18,30 +20,44 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import (
     Aggregate,
-    CanInitAggregate,
-    CanMutateAggregate,
     DomainEventProtocol,
-    EventSourcingError,
     MutableOrImmutableAggregate,
     OriginatorVersionError,
 )
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError, Recording, StoredEvent
 
+from domain.bulk_write import BulkWriter
 from domain.errors import ConcurrentUpdate, DamagedStore
 from domain.mentorship import Mentorship
+
+CHUNK_EVENTS = 5_000  # written per insert: larger chunks were no faster
+Events = list[DomainEventProtocol[UUID] | StoredEvent]
 
 
 class UnitOfWork:
     """What a batch of commands has loaded, created and recorded so far."""
 
-    def __init__(self) -> None:
+    def __init__(self, write: Callable[[Events], None]) -> None:
         self.aggregates: dict[UUID, Aggregate] = {}
-        self.events: list[DomainEventProtocol[UUID]] = []
+        self.events: Events = []  # recorded, not yet written
+        self.written = 0
+        self._write = write
         self._pairings_in: dict[str, dict[UUID, None]] = {}  # program -> pairing ids
 
     def __len__(self) -> int:
         """How many events the batch has recorded."""
-        return len(self.events)
+        return self.written + len(self.events)
+
+    def flush(self) -> None:
+        """Writes the events recorded so far into the batch's transaction."""
+        if self.events:
+            events, self.events = self.events, []
+            self._write(events)
+            self.written += len(events)
+
+    def _maybe_flush(self) -> None:
+        if len(self.events) >= CHUNK_EVENTS:
+            self.flush()
 
     def cached(self, aggregate_id: UUID) -> Aggregate | None:
         return self.aggregates.get(aggregate_id)
@@ -57,31 +73,17 @@ class UnitOfWork:
         for obj in objs:
             if obj is None:
                 continue
-            if isinstance(obj, Aggregate):
-                self.keep(obj)
-                self.events.extend(obj.collect_events())
-            elif isinstance(obj, CanMutateAggregate):
-                self.restore(obj)
-            else:
+            if not isinstance(obj, Aggregate):
                 raise TypeError(f"cannot save {obj!r}")
+            self.keep(obj)
+            self.events.extend(obj.collect_events())
+        self._maybe_flush()
 
-    def restore(self, event: CanMutateAggregate[UUID]) -> None:
-        """An event recorded before (an import): it must continue its aggregate's
-        history (the first event creates it, versions count 1, 2, 3...)."""
-        current = self.aggregates.get(event.originator_id)
-        where = f"aggregate {event.originator_id}, version {event.originator_version}"
-        if isinstance(event, CanInitAggregate) != (current is None):
-            what = "is created twice" if current is not None else "has no creating event before"
-            raise DamagedStore(f"{where}: the aggregate {what}")
-        if current is not None and event.originator_version != current.version + 1:
-            raise DamagedStore(f"{where}: the aggregate's next version is {current.version + 1}")
-        try:
-            aggregate = event.mutate(current)
-        except (EventSourcingError, LookupError, ValueError, AssertionError, TypeError) as error:
-            raise DamagedStore(f"{where}: does not follow the events before ({error!r})") from None
-        assert isinstance(aggregate, Aggregate)
-        self.keep(aggregate)
-        self.events.append(event)
+    def restore(self, stored_event: StoredEvent) -> None:
+        """An event recorded before (`import --events`), stored as it was recorded
+        (checked by `domain.log_restore`)."""
+        self.events.append(stored_event)
+        self._maybe_flush()
 
     def pairings_in(self, program: str) -> list[UUID]:
         """Pairings of `program` that the batch created or loaded."""
@@ -99,19 +101,32 @@ class UnitOfWorkMixin(Application[UUID]):
         """Commands inside the block are saved together when it ends without an error."""
         if self._work is not None:
             raise RuntimeError("a unit of work is already active")
-        work = self._work = UnitOfWork()
+        writer = BulkWriter(self.recorder)
+        to_stored = self.mapper.to_stored_event
+
+        def write(events: Events) -> None:
+            writer.write([e if isinstance(e, StoredEvent) else to_stored(e) for e in events])
+
+        work = self._work = UnitOfWork(write)
         try:
-            yield work
-        finally:
-            self._work = None
-        if work.events:
             try:
-                super().save(*work.events)
-            except IntegrityError:
+                yield work
+                work.flush()
+                writer.commit()
+            finally:
+                self._work = None
+        except BaseException as error:
+            try:
+                writer.close(type(error), error, error.__traceback__)
+            except BaseException as raised:
+                if raised is not error and not _is_integrity_error(raised):
+                    raise
+            if _is_integrity_error(error) or _is_integrity_error(error.__context__):
                 raise ConcurrentUpdate(
                     "another writer changed the same records while the batch ran; "
                     "nothing was written: try again"
                 ) from None
+            raise
 
     def save(
         self,
@@ -151,3 +166,16 @@ class UnitOfWorkMixin(Application[UUID]):
         except AssertionError:  # eventsourcing's check that the first event creates it
             what = "its first event is missing"
         raise DamagedStore(f"the store is damaged: aggregate {aggregate_id}: {what}")
+
+
+def _is_integrity_error(error: BaseException | None) -> bool:
+    """A unique key taken by another writer, as the database driver or eventsourcing says it."""
+    import sqlite3
+
+    if isinstance(error, IntegrityError | sqlite3.IntegrityError):
+        return True
+    try:
+        import psycopg
+    except ImportError:  # the postgres extra is not installed
+        return False
+    return isinstance(error, psycopg.IntegrityError)

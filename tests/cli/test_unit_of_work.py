@@ -14,7 +14,9 @@ from uuid import UUID
 import pytest
 from cli_helpers import POPULATED_EVENTS, PROGRAM, TODAY, Backend
 
+from domain import unit_of_work
 from domain.application import MentorshipLedger
+from domain.bulk_write import BulkWriter
 from domain.errors import ConcurrentUpdate, InvalidInput, NotFound
 
 ACTOR = "hr.batch"
@@ -42,17 +44,23 @@ def app(backend: Backend) -> Iterator[MentorshipLedger]:
     ledger.close()
 
 
+def _count_writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of each chunk the batch writes into its transaction."""
+    writes: list[int] = []
+    write = BulkWriter.write
+
+    def counting_write(self: BulkWriter, stored_events: Sequence[Any]) -> None:
+        writes.append(len(stored_events))
+        write(self, stored_events)
+
+    monkeypatch.setattr(BulkWriter, "write", counting_write)
+    return writes
+
+
 def test_a_batch_is_saved_once_at_the_end(
     app: MentorshipLedger, backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    puts: list[int] = []
-    put = app.events.put
-
-    def counting_put(events: Any, **kwargs: Any) -> Any:
-        puts.append(len(events))
-        return put(events, **kwargs)
-
-    monkeypatch.setattr(app.events, "put", counting_put)
+    puts = _count_writes(monkeypatch)
     seen: list[int] = []
     with app.unit_of_work() as work:
         app.register_person(ACTOR, "E5", "Edsger Dijkstra", level=6, joined_on=date(2020, 1, 1))
@@ -71,6 +79,43 @@ def test_a_batch_is_saved_once_at_the_end(
     ended = app.get_pairing(pairing.id)
     assert (ended.mentor, ended.mentee, ended.ended_on) == ("E4", "E5", date(2026, 8, 1))
     assert ended.version == 4
+
+
+def test_a_large_batch_is_written_in_chunks_into_one_transaction(
+    app: MentorshipLedger, backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(unit_of_work, "CHUNK_EVENTS", 3)
+    writes = _count_writes(monkeypatch)
+    seen: list[int] = []
+    with app.unit_of_work() as work:
+        for number in range(5, 12):  # 7 registrations: chunks of 3, 3, then 1 at the end
+            app.register_person(ACTOR, f"E{number}", f"Person {number}")
+            seen.append(backend.count())
+        in_memory = len(work.events)
+
+    assert writes == [3, 3, 1]
+    assert in_memory == 1  # the rest were already in the transaction
+    assert seen == [POPULATED_EVENTS] * 7  # nothing visible to others before the commit
+    assert backend.count() == POPULATED_EVENTS + 7
+
+
+def test_an_error_after_chunks_were_written_rolls_all_of_them_back(
+    app: MentorshipLedger, backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(unit_of_work, "CHUNK_EVENTS", 2)
+    writes = _count_writes(monkeypatch)
+    with pytest.raises(NotFound), app.unit_of_work():
+        for number in range(5, 10):
+            app.register_person(ACTOR, f"E{number}", f"Person {number}")
+        app.log_meeting(ACTOR, UUID(int=1), date(2026, 6, 8), 45)
+
+    assert writes == [2, 2]
+    assert backend.count() == POPULATED_EVENTS
+    with pytest.raises(NotFound):
+        app.get_person("E5")
+    app.register_person(ACTOR, "E5", "Written after the rollback")  # the store is usable
+    # Counted, not read off the last id: PostgreSQL's sequence does not roll back.
+    assert len(app.recorder.select_notifications(1, 100)) == POPULATED_EVENTS + 1
 
 
 def test_a_failing_command_leaves_the_store_unchanged(

@@ -1,0 +1,116 @@
+"""One transaction, written a chunk at a time: how a unit of work saves.
+
+A batch (an import, the demo) may hold millions of events. Kept until the end,
+they would all be in memory at once (about 6 KB an event as domain events);
+written in several transactions, a crash half-way would leave half an import.
+So the batch opens one transaction on the recorder's own connection, inserts
+each chunk of stored events into it as the chunk is ready, and commits once at
+the end; an error rolls everything back, and so does a killed process (the
+database never sees the commit).
+
+The chunks go through the recorders' own insert methods, so whatever a recorder
+does when it inserts (PostgreSQL's table lock and NOTIFY) happens here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import ExitStack
+from types import TracebackType
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder, StoredEvent
+
+
+class BulkWriter:
+    """`write` chunks of stored events; `commit` once; `close` rolls back if not committed."""
+
+    def __init__(self, recorder: ApplicationRecorder) -> None:
+        self.recorder = recorder
+        self._stack: ExitStack | None = None
+        self._cursor: Any = None
+        self.written = 0
+
+    def write(self, stored_events: Sequence[StoredEvent]) -> None:
+        if not stored_events:
+            return
+        if self._stack is None:
+            self._begin()
+        if _is_postgres(self.recorder):
+            recorder: Any = self.recorder
+            recorder._insert_events(self._cursor, stored_events)
+            recorder._insert_stored_events(self._cursor, stored_events)
+            self._cursor.fetchall()  # the RETURNING rows, so the next chunk can run
+        else:
+            _sqlite_insert(self.recorder, self._cursor, stored_events)
+        self.written += len(stored_events)
+
+    def commit(self) -> None:
+        if self._stack is not None:
+            stack, self._stack = self._stack, None
+            stack.close()
+
+    def close(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc: BaseException | None = None,
+        tb: TracebackType | None = None,
+    ) -> None:
+        """Rolls back what was written and not committed."""
+        if self._stack is None:
+            return
+        stack, self._stack = self._stack, None
+        error = exc or RuntimeError("the batch was abandoned")
+        try:
+            stack.__exit__(type(error), error, tb)
+        except BaseException as raised:  # the transaction re-raises what rolled it back
+            if raised is not error:
+                raise
+
+    def _begin(self) -> None:
+        stack = ExitStack()
+        datastore: Any = self.recorder.datastore  # type: ignore[attr-defined]
+        if _is_postgres(self.recorder):
+            connection = stack.enter_context(datastore.get_connection())
+            stack.enter_context(connection.transaction())
+            self._cursor = stack.enter_context(connection.cursor())
+        else:
+            self._cursor = stack.enter_context(datastore.transaction(commit=True))
+            _larger_sqlite_cache(self._cursor, stack)
+        self._stack = stack
+
+
+def _is_postgres(recorder: ApplicationRecorder) -> bool:
+    return type(recorder).__module__.startswith(("eventsourcing.postgres", "domain.store_postgres"))
+
+
+BATCH_CACHE_KIB = 65_536
+
+
+def _larger_sqlite_cache(cursor: Any, stack: ExitStack) -> None:
+    """SQLite's default page cache (2 MB) holds little of the events' primary-key
+    index, into which random UUIDs insert all over: with 64 MB, a large batch's
+    inserts ran about 1.5 times as fast. The connection goes back to the pool
+    afterwards, so its own size is restored."""
+    cursor.execute("PRAGMA cache_size")
+    before = cursor.fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size = -{BATCH_CACHE_KIB}")
+    stack.callback(cursor.execute, f"PRAGMA cache_size = {int(before)}")
+
+
+def _sqlite_insert(recorder: Any, cursor: Any, stored_events: Sequence[StoredEvent]) -> None:
+    """One `executemany`: the stock recorder runs one statement per event to
+    learn each rowid, which a batch does not need, at about three times the cost."""
+    cursor.executemany(
+        recorder.insert_events_statement,
+        [
+            (
+                s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
+                s.originator_version,
+                s.topic,
+                s.state,
+            )
+            for s in stored_events
+        ],
+    )
