@@ -2,28 +2,22 @@
 
 One event per line:
 `{"position", "aggregate", "version", "kind", "id", "type", "on", "recorded_at",
-  "actor", "payload"}` (see docs/import.md). Both directions go through the
-application's mapper, so payloads are upcast on the way out and validated by
-their pydantic models on the way in.
+  "actor", "payload"}` (see docs/import.md). Written through the application's
+mapper, so payloads are upcast on the way out; `domain.log_restore` reads the
+lines back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
-from functools import cache
 from typing import Any
 from uuid import UUID
 
 import orjson
-from eventsourcing.domain import CanInitAggregate, CanMutateAggregate, DomainEventProtocol
+from eventsourcing.domain import CanInitAggregate
 from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
-from eventsourcing.utils import resolve_topic
 
-from domain import validation
-from domain.errors import DamagedStore, InvalidInput, LedgerError
-from domain.person import person_id
-from domain.program import program_id
+from domain.errors import DamagedStore
 
 PAGE = 2_000  # events read per query: the whole log is never in memory
 MODULES = {
@@ -71,64 +65,3 @@ def _line(position: int, stored: StoredEvent, mapper: Mapper[Any], names: dict[U
         "payload": payload,
     }
     return orjson.dumps(line) + b"\n"
-
-
-def read_line(text: bytes, mapper: Mapper[Any]) -> DomainEventProtocol[UUID]:
-    """The event on one exported line; `InvalidInput` saying what is wrong with it."""
-    try:
-        line = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        raise InvalidInput("not a JSON object") from None
-    if not isinstance(line, dict):
-        raise InvalidInput("not a JSON object")
-    missing = [f for f in FIELDS if f not in line]
-    if missing:
-        raise InvalidInput(f"missing field {missing[0]!r}")
-    owner, _, name = str(line["type"]).partition(".")
-    if owner not in MODULES or not name.isidentifier():
-        raise InvalidInput(f"unknown event type {line['type']!r}")
-    if line["kind"] != KINDS[owner]:
-        raise InvalidInput(f"kind {line['kind']!r} does not match type {line['type']!r}")
-    topic = f"{MODULES[owner]}:{line['type']}"
-    try:
-        event_class = resolve_topic(topic)
-        aggregate = UUID(str(line["aggregate"]))
-        recorded_at = datetime.fromisoformat(str(line["recorded_at"]))
-    except (ValueError, AttributeError, ImportError):
-        raise InvalidInput("unknown event type, bad aggregate id or bad recorded_at") from None
-    if not (isinstance(event_class, type) and issubclass(event_class, CanMutateAggregate)):
-        raise InvalidInput(f"unknown event type {line['type']!r}")
-    if recorded_at.tzinfo is None:
-        raise InvalidInput("recorded_at has no time zone")
-    version = line["version"]
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise InvalidInput(f"version must be a whole number from 1: {version!r}")
-    _actor(line["actor"] if isinstance(line["actor"], str) else "")
-    _check_id(owner, str(line["id"]), aggregate)
-    state = {"timestamp": line["recorded_at"], "actor": line["actor"], "payload": line["payload"]}
-    if issubclass(event_class, CanInitAggregate):  # as the mapper stores a creating event
-        state["originator_topic"] = f"{MODULES[owner]}:{owner}"
-    stored = StoredEvent(aggregate, version, topic, mapper.transcoder.encode(state))
-    try:
-        return mapper.to_domain_event(stored)
-    except DamagedStore as error:  # names the event and the field at fault
-        raise InvalidInput(str(error).removeprefix("the store is damaged: ")) from None
-
-
-@cache
-def _actor(name: str) -> str:
-    """A log has few actors: each is checked once."""
-    return validation.actor(name)
-
-
-def _check_id(owner: str, natural: str, aggregate: UUID) -> None:
-    try:
-        expected = {
-            "Person": lambda: person_id(validation.employee_id(natural)),
-            "Program": lambda: program_id(validation.slug(natural)),
-            "Mentorship": lambda: UUID(natural),
-        }[owner]()
-    except (LedgerError, ValueError):
-        expected = None
-    if expected != aggregate:
-        raise InvalidInput(f"id {natural!r} is not the {KINDS[owner]} of aggregate {aggregate}")
