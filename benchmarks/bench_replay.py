@@ -39,7 +39,7 @@ MENTORSHIP = [sys.executable, "-m", "cli"]
 
 
 def build(store: Path, people: int, pairings: int) -> None:
-    from cli.synthetic import BENCHMARK_CHECK_INS, generate_organisation
+    from domain.synthetic import BENCHMARK_CHECK_INS, generate_organisation
     from domain.application import MentorshipLedger
 
     store.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ def demo(ctx: click.Context, demo_store: str | None, seed: int) -> None:
 
     Example: mentorship demo --store demo.db --seed 42
     """
-    from cli.synthetic import generate_organisation
+    from domain.synthetic import generate_organisation
 
     parent: LedgerContext = ctx.obj
     target = LedgerContext(demo_store, parent.actor) if demo_store else parent

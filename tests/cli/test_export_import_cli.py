@@ -11,7 +11,7 @@ from cli_helpers import CLEAN_ENV, POPULATED_EVENTS, TODAY, Backend, one_error_l
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from cli.synthetic import generate_organisation
+from domain.synthetic import generate_organisation
 from domain import event_lines
 from domain.application import MentorshipLedger
 from domain.person import person_id
@@ -93,16 +93,17 @@ def test_a_bad_line_is_named_and_nothing_is_written(
     demo_export: tuple[str, bytes], empty_store: str, tmp_path: Path
 ) -> None:
     lines = demo_export[1].splitlines(keepends=True)
-    line = json.loads(lines[6])
+    index = next(i for i, text in enumerate(lines) if json.loads(text)["version"] == 2)
+    line = json.loads(lines[index])
     line["version"] = 3
-    lines[6] = json.dumps(line).encode() + b"\n"
+    lines[index] = json.dumps(line).encode() + b"\n"
     file = tmp_path / "bad.jsonl"
     file.write_bytes(b"".join(lines))
 
     error = one_error_line(invoke(empty_store, "import", "--events", str(file)))
 
     assert error == (
-        f"Error: {file}:7: aggregate {line['aggregate']}, version 3: "
+        f"Error: {file}:{index + 1}: aggregate {line['aggregate']}, version 3: "
         "the aggregate's next version is 2"
     )
     app = MentorshipLedger(empty_store)

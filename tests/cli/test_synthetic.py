@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from eventsourcing.domain import DomainEventProtocol
 
-from cli.synthetic import SyntheticSummary, generate_organisation
+from domain.synthetic import SyntheticSummary, generate_organisation
 from domain.application import MentorshipLedger
 from domain.errors import AlreadyExists
 from domain.mentorship import Direction, EndReason, Mentorship
@@ -177,7 +177,7 @@ def test_it_refuses_a_store_that_already_holds_the_programs(tmp_path: Path) -> N
 
 def test_a_tiny_organisation_still_obeys_the_rules(tmp_path: Path) -> None:
     app = ledger(tmp_path / "tiny.db")
-    summary = generate_organisation(app, people=1, pairings=5, years=0.5, today=TODAY)
+    summary = generate_organisation(app, people=1, pairings=5, years=0.5)
     assert (summary.people, summary.programs, summary.pairings) == (1, 3, 0)
     assert summary.events == app.recorder.max_notification_id()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from eventsourcing.persistence import StoredEvent
 
-from cli.synthetic import generate_organisation
+from domain.synthetic import generate_organisation
 from domain.application import MentorshipLedger
 from projections.source import open_recorder
 from projections.views import LedgerViews
@@ -44,7 +44,7 @@ def test_postgres_views_equal_sqlite_views_today_and_in_the_past(
     tmp_path: Path, postgres_store: str
 ) -> None:
     ledger = MentorshipLedger(str(tmp_path / "ledger.db"), today=lambda: TODAY)
-    generate_organisation(ledger, seed=3, people=60, pairings=60, today=TODAY)
+    generate_organisation(ledger, seed=3, people=60, pairings=60)
     sqlite_views = LedgerViews(ledger.recorder)
 
     postgres_views = _copy_events(ledger, postgres_store)
@@ -60,7 +60,7 @@ def test_postgres_replay_is_idempotent_and_matches_catch_up(
     tmp_path: Path, postgres_store: str
 ) -> None:
     ledger = MentorshipLedger(str(tmp_path / "ledger.db"), today=lambda: TODAY)
-    summary = generate_organisation(ledger, seed=5, people=30, pairings=30, today=TODAY)
+    summary = generate_organisation(ledger, seed=5, people=30, pairings=30)
     views = _copy_events(ledger, postgres_store)
     views.runner.page_size = 50
 

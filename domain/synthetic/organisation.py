@@ -1,8 +1,10 @@
 """A seeded synthetic organisation for demos and benchmarks.
 
-Everything is built in memory through the domain's own commands, simulated in
-date order (so every domain rule holds), and saved in chunks of about ten
-thousand events per transaction. The same seed and `today` give the same events.
+Everything is recorded through the application's own commands, simulated in
+date order, inside one unit of work (one transaction, written a chunk at a
+time): the rules the commands enforce (one active pairing of two people in a
+program, which pairings a departure ends, meeting numbers) are theirs, not
+re-implemented here. The same seed and `today` give the same events.
 
 Engaged pairs log a short check-in several times per program cadence, so the
 store grows by about 40 events per pairing; fading pairs meet ever more rarely
@@ -15,24 +17,21 @@ import gc
 import heapq
 import itertools
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
-from cli.synthetic_outcomes import completion_days, fade_start_days, mismatch_days, outcome
-from cli.synthetic_people import SyntheticPerson, make_people
 from domain.application import MentorshipLedger
-from domain.errors import AlreadyExists, InvalidInput
-from domain.mentorship import Direction, EndReason, Mentorship, Pairing, derive_direction
-from domain.person import Departure, Person, Registration
-from domain.program import Launch, Program, program_id
-from domain.vocabulary import Role
+from domain.errors import AlreadyExists, InvalidInput, NotAllowed
+from domain.program import program_id
+from domain.synthetic.outcomes import completion_days, fade_start_days, mismatch_days, outcome
+from domain.synthetic.people import SyntheticPerson, make_people
+from domain.unit_of_work import UnitOfWork
+from domain.vocabulary import Direction, EndReason
 
-CHUNK_EVENTS = 10_000  # per transaction: fewer, larger saves are much faster
+PROGRESS_EVERY = 10_000  # events between progress reports
 MAX_ACTIVE_PAIRINGS = 3  # per person at once
 LAUNCH_COHORT = 0.2  # share of pairings made in the programs' first month
 # Engaged pairs meet on average this many times per program cadence. The demo
@@ -82,8 +81,7 @@ class _Program:
 
 @dataclass(eq=False)
 class _Pair:
-    mentorship: Mentorship
-    key: tuple[str, str, str]
+    id: UUID
     people: tuple[str, str]
     gap: float  # mean days between meetings while engaged
     cadence: int
@@ -92,52 +90,29 @@ class _Pair:
     fade_length: int = 0
     faded: int = 0
     stopped: bool = False
-
-
-@dataclass
-class _Writer:
-    """Collects aggregates with pending events and saves them a chunk at a time."""
-
-    app: MentorshipLedger
-    progress: Callable[[int], None] | None
-    counts: dict[str, int] = field(default_factory=dict)
-    dirty: dict[UUID, Aggregate] = field(default_factory=dict)
-    unsaved: int = 0
-    written: int = 0
-
-    def touched(self, aggregate: Aggregate, what: str) -> None:
-        self.dirty[aggregate.id] = aggregate
-        self.counts[what] = self.counts.get(what, 0) + 1
-        self.unsaved += 1
-        if self.unsaved >= CHUNK_EVENTS:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.dirty:
-            self.app.save(*self.dirty.values())
-            self.written += self.unsaved
-            self.dirty.clear()
-            self.unsaved = 0
-            if self.progress is not None:
-                self.progress(self.written)
+    active: bool = True
 
 
 class _Simulation:
     def __init__(
-        self, writer: _Writer, rng: random.Random, today: date, actor: str, check_ins: float
+        self,
+        ledger: MentorshipLedger,
+        work: UnitOfWork,
+        rng: random.Random,
+        actor: str,
+        check_ins: float,
+        progress: Callable[[int], None] | None,
     ) -> None:
-        self.writer, self.rng, self.today, self.actor = writer, rng, today, actor
-        self.check_ins = check_ins
-        self.last_day = today.toordinal()
+        self.ledger, self.work, self.rng, self.actor = ledger, work, rng, actor
+        self.check_ins, self.progress, self.reported = check_ins, progress, 0
+        self.last_day = ledger.today().toordinal()
         self.queue: list[tuple[int, int, int, Callable[[int], None]]] = []
         self.seq = itertools.count()
+        self.counts: dict[str, int] = {}
         self.people: list[SyntheticPerson] = []
         self.by_level: dict[int, list[SyntheticPerson]] = {}
-        self.persons: dict[str, Person] = {}
         self.left: set[str] = set()
-        self.active: dict[str, dict[UUID, _Pair]] = {}
-        self.active_keys: set[tuple[str, str, str]] = set()
-        self.generations: dict[tuple[str, str, str], int] = {}
+        self.active: dict[str, dict[UUID, _Pair]] = {}  # person -> their active pairs
 
     def at(self, day: int, action: int, step: Callable[[int], None]) -> None:
         if day <= self.last_day:
@@ -148,30 +123,36 @@ class _Simulation:
             day, _, _, step = heapq.heappop(self.queue)
             step(day)
 
+    def tally(self, what: str) -> None:
+        self.counts[what] = self.counts.get(what, 0) + 1
+        if self.progress is not None and len(self.work) - self.reported >= PROGRESS_EVERY:
+            self.reported = len(self.work)
+            self.progress(self.reported)
+
     def register(self, person: SyntheticPerson) -> None:
         self.people.append(person)
         self.by_level.setdefault(person.level, []).append(person)
         self.active[person.employee_id] = {}
-        registration = Registration(
-            employee_id=person.employee_id, name=person.name, email=person.email,
+        self.ledger.register_person(
+            self.actor, person.employee_id, person.name, email=person.email,
             level=person.level, department=person.department, joined_on=person.joined_on,
         )  # fmt: skip
-        aggregate = Person.register(self.actor, registration, self.today)
-        self.persons[person.employee_id] = aggregate
-        self.writer.touched(aggregate, "people")
+        self.tally("people")
         if person.leaves_on is not None:
             self.at(person.leaves_on.toordinal(), DEPART, partial(self.depart, person))
 
     def depart(self, person: SyntheticPerson, day: int) -> None:
+        """The ledger ends the person's active pairings with their departure."""
         assert person.leaves_on is not None
-        aggregate = self.persons[person.employee_id]
-        departure = Departure(on=person.leaves_on, reason=person.leaving_reason)
-        aggregate.leave(self.actor, departure, self.today)
-        self.writer.touched(aggregate, "departures")
+        ended = self.ledger.record_leaving(
+            self.actor, person.employee_id, person.leaves_on, person.leaving_reason
+        )
+        self.tally("departures")
         self.left.add(person.employee_id)
-        for pair in list(self.active[person.employee_id].values()):
-            cause = f"person {person.employee_id} left"
-            self._end(pair, person.leaves_on, EndReason.LEFT_ORGANISATION, cause)
+        pairs = self.active[person.employee_id]
+        for pairing in ended:
+            self._forget(pairs[pairing])
+            self.tally("endings")
 
     def available(self, person: SyntheticPerson, day: int) -> bool:
         return (
@@ -180,10 +161,10 @@ class _Simulation:
             and len(self.active[person.employee_id]) < MAX_ACTIVE_PAIRINGS
         )
 
-    def choose(
+    def candidates(
         self, program: _Program, day: int, newcomer: SyntheticPerson | None
-    ) -> tuple[SyntheticPerson, SyntheticPerson] | None:
-        """(mentor, mentee) whose levels fit the program's direction, or None."""
+    ) -> Iterator[tuple[SyntheticPerson, SyntheticPerson]]:
+        """(mentor, mentee) pairs whose levels fit the program's direction."""
         for _ in range(50 if len(self.people) > 1 else 0):
             a = newcomer or self.rng.choice(self.people)
             peer = program.direction is Direction.PEER
@@ -192,46 +173,38 @@ class _Simulation:
                 continue
             if not (self.available(a, day) and self.available(b, day)):
                 continue
-            if (program.slug, *sorted((a.employee_id, b.employee_id))) in self.active_keys:
-                continue
             if program.direction is Direction.PEER:
-                return b, a  # a newcomer's buddy is the colleague already there
+                yield b, a  # a newcomer's buddy is the colleague already there
+                continue
             senior, junior = (a, b) if a.level > b.level else (b, a)
             traditional = program.direction is Direction.TRADITIONAL
-            return (senior, junior) if traditional else (junior, senior)
-        return None
+            yield (senior, junior) if traditional else (junior, senior)
 
     def pair(self, program: _Program, day: int, newcomer: SyntheticPerson | None = None) -> None:
-        chosen = self.choose(program, day, newcomer)
-        if chosen is None:
+        on = date.fromordinal(day)
+        for mentor, mentee in self.candidates(program, day, newcomer):
+            try:
+                pairing = self.ledger.pair(
+                    self.actor, program.slug, mentor.employee_id, mentee.employee_id, on
+                )
+            except NotAllowed:  # the two already have an active pairing there
+                continue
+            self._track(program, pairing.id, (mentor.employee_id, mentee.employee_id), day)
             return
-        mentor, mentee = chosen
-        low, high = sorted((mentor.employee_id, mentee.employee_id))
-        key = (program.slug, low, high)
-        self.generations[key] = generation = self.generations.get(key, 0) + 1
-        pairing = Pairing(
-            program=program.slug, mentor=mentor.employee_id, mentee=mentee.employee_id,
-            direction=derive_direction(mentor.level, mentee.level), on=date.fromordinal(day),
-            mentor_level=mentor.level, mentee_level=mentee.level,
-        )  # fmt: skip
-        mentorship = Mentorship.pair(self.actor, pairing, generation)
-        self.writer.touched(mentorship, "pairings")
-        for role, someone in ((Role.MENTOR, mentor), (Role.MENTEE, mentee)):
-            member = self.persons[someone.employee_id]
-            member.join_pairing(self.actor, mentorship.id, program.slug, role, pairing.on)
-            self.writer.touched(member, "memberships")
+
+    def _track(self, program: _Program, pairing: UUID, people: tuple[str, str], day: int) -> None:
+        self.tally("pairings")
         rng = self.rng
         reason = outcome(rng, program.direction)
         fading = reason not in (None, EndReason.COMPLETED, EndReason.MISMATCH)
         fading = fading or (reason is None and rng.random() < program.fade_chance)
         gap = program.cadence / self.check_ins
         pair = _Pair(
-            mentorship, key, (low, high), gap, program.cadence, reason,
+            pairing, people, gap, program.cadence, reason,
             day + fade_start_days(rng) if fading else None, rng.randint(1, 3),
         )  # fmt: skip
-        self.active_keys.add(key)
-        for person in pair.people:
-            self.active[person][mentorship.id] = pair
+        for person in people:
+            self.active[person][pairing] = pair
         if reason is EndReason.COMPLETED:
             self.at(day + completion_days(rng), END, partial(self.end, pair))
         elif reason is EndReason.MISMATCH:
@@ -241,17 +214,17 @@ class _Simulation:
         self.at(day + rng.randint(2, max(3, round(gap * 1.5))), MEET, partial(self.meet, pair))
 
     def meet(self, pair: _Pair, day: int) -> None:
-        mentorship, rng = pair.mentorship, self.rng
-        if not mentorship.is_active:
+        if not pair.active:
             return
+        rng, ledger = self.rng, self.ledger
         on, minutes = date.fromordinal(day), rng.randrange(20, 95, 5)
         note = rng.choice(NOTES) if rng.random() < NOTE_CHANCE else None
-        mentorship.meet(self.actor, on, minutes, note, self.today)
-        self.writer.touched(mentorship, "meetings")
+        ledger.log_meeting(self.actor, pair.id, on, minutes, note)
+        self.tally("meetings")
         if rng.random() < DUPLICATE_CHANCE:  # logged twice; someone notices later
-            number = mentorship.meet(self.actor, on, minutes, note, self.today)
-            self.writer.touched(mentorship, "meetings")
-            retraction = partial(self.retract, mentorship, number)
+            number = ledger.log_meeting(self.actor, pair.id, on, minutes, note)
+            self.tally("meetings")
+            retraction = partial(self.retract, pair.id, number)
             self.at(min(day + rng.randint(1, 20), self.last_day), RETRACT, retraction)
         gap = pair.gap * rng.uniform(0.5, 1.5)
         if pair.fade_from is not None and day >= pair.fade_from:
@@ -270,25 +243,24 @@ class _Simulation:
             self.at(day + silence, END, partial(self.end, pair))
 
     def reverse(self, pair: _Pair, day: int) -> None:
-        if pair.mentorship.is_active and not pair.stopped:
-            on = date.fromordinal(day)
-            pair.mentorship.reverse_roles(self.actor, on, None, self.today)
-            self.writer.touched(pair.mentorship, "reversals")
+        if pair.active and not pair.stopped:
+            self.ledger.reverse_roles(self.actor, pair.id, date.fromordinal(day))
+            self.tally("reversals")
 
     def end(self, pair: _Pair, day: int) -> None:
-        if pair.mentorship.is_active and pair.reason is not None:
-            self._end(pair, date.fromordinal(day), pair.reason)
+        if pair.active and pair.reason is not None:
+            self.ledger.end_pairing(self.actor, pair.id, date.fromordinal(day), pair.reason)
+            self.tally("endings")
+            self._forget(pair)
 
-    def _end(self, pair: _Pair, on: date, reason: EndReason, cause: str | None = None) -> None:
-        pair.mentorship.end(self.actor, on, reason, None, self.today, cause)
-        self.writer.touched(pair.mentorship, "endings")
-        self.active_keys.discard(pair.key)
+    def _forget(self, pair: _Pair) -> None:
+        pair.active = False
         for person in pair.people:
-            del self.active[person][pair.mentorship.id]
+            del self.active[person][pair.id]
 
-    def retract(self, mentorship: Mentorship, number: int, day: int) -> None:
-        mentorship.retract_meeting(self.actor, number, "logged twice")
-        self.writer.touched(mentorship, "retractions")
+    def retract(self, pairing: UUID, number: int, day: int) -> None:
+        self.ledger.retract_meeting(self.actor, pairing, number, "logged twice")
+        self.tally("retractions")
 
 
 def generate_organisation(
@@ -298,17 +270,17 @@ def generate_organisation(
     people: int = 300,
     pairings: int = 300,
     years: float = 2.0,
-    today: date | None = None,
     actor: str = "demo",
     progress: Callable[[int], None] | None = None,
     check_ins_per_cadence: float = DEMO_CHECK_INS,
 ) -> SyntheticSummary:
-    """Writes a synthetic organisation into `app`'s (empty) store: `people` people,
-    three programs launched `years` before `today` and about `pairings` pairings
-    with their meetings, reversals, retractions, endings and departures."""
+    """Records a synthetic organisation in `app`'s (empty) store, all in one unit
+    of work: `people` people, three programs launched `years` before the ledger's
+    today and about `pairings` pairings with their meetings, reversals,
+    retractions, endings and departures."""
     if people < 0 or pairings < 0 or years <= 0 or check_ins_per_cadence <= 0:
         raise InvalidInput(f"cannot generate {people} people, {pairings} pairings, {years} years")
-    today = app.today() if today is None else today
+    today = app.today()
     start = today - timedelta(days=round(years * 365.25))
     programs = [
         _Program(f"{prefix}-{start.year}", direction, cadence, fade, reversal)
@@ -318,15 +290,40 @@ def generate_organisation(
         if program_id(program.slug) in app.repository:
             raise AlreadyExists(f"program {program.slug} already exists: use an empty store")
     rng = random.Random(seed)
-    writer = _Writer(app, progress)
-    sim = _Simulation(writer, rng, today, actor, check_ins_per_cadence)
+    collecting = gc.isenabled()
+    gc.disable()  # nothing here makes cyclic garbage; the collector alone halved the speed
+    try:
+        with app.unit_of_work() as work:
+            sim = _Simulation(app, work, rng, actor, check_ins_per_cadence, progress)
+            _schedule(sim, programs, start, years, people, pairings)
+            sim.run()
+    finally:
+        if collecting:
+            gc.enable()
+    if progress is not None:
+        progress(len(work))
+    tally = sim.counts.get
+    return SyntheticSummary(
+        people=tally("people", 0), programs=tally("programs", 0), pairings=tally("pairings", 0),
+        meetings=tally("meetings", 0), reversals=tally("reversals", 0),
+        retractions=tally("retractions", 0), endings=tally("endings", 0),
+        departures=tally("departures", 0), events=len(work),
+    )  # fmt: skip
+
+
+def _schedule(
+    sim: _Simulation, programs: list[_Program], start: date, years: float, people: int,
+    pairings: int,
+) -> None:  # fmt: skip
+    """Launches the programs, registers everyone and schedules the pairings:
+    buddies first for newcomers, soon after they join; every other pairing at a
+    random date (a cohort at launch, then all through the window)."""
+    rng, ledger, today = sim.rng, sim.ledger, sim.ledger.today()
     for program, (_, _, name, cadence, *_) in zip(programs, PROGRAMS, strict=True):
-        title = f"{name} {start.year}"
-        launch = Launch(slug=program.slug, name=title, cadence_days=cadence, on=start)
-        writer.touched(Program.launch(actor, launch, today), "programs")
+        ledger.launch_program(sim.actor, program.slug, f"{name} {start.year}", start, cadence)
+        sim.tally("programs")
     for person in make_people(rng, people, start, today, years):
         sim.register(person)
-    # Buddies first for newcomers, soon after they join; every other pairing at a random date.
     counts = [round(share * pairings) for *_, share, _, _ in PROGRAMS[:2]]
     counts.append(pairings - sum(counts))
     newcomers = [p for p in sim.people if p.joined_on > start]
@@ -337,22 +334,7 @@ def generate_organisation(
     counts[2] -= len(newcomers)
     first, last = start.toordinal(), today.toordinal()
     for program, count in zip(programs, counts, strict=True):
-        for _ in range(count):  # a cohort at launch, then pairings all through the window
+        for _ in range(count):
             cohort = rng.random() < LAUNCH_COHORT
             day = first + rng.randint(0, 30) if cohort else rng.randint(first, last)
             sim.at(day, PAIR, partial(sim.pair, program))
-    collecting = gc.isenabled()
-    gc.disable()  # nothing here makes cyclic garbage; the collector alone halved the speed
-    try:
-        sim.run()
-        writer.flush()
-    finally:
-        if collecting:
-            gc.enable()
-    tally = writer.counts.get
-    return SyntheticSummary(
-        people=tally("people", 0), programs=tally("programs", 0), pairings=tally("pairings", 0),
-        meetings=tally("meetings", 0), reversals=tally("reversals", 0),
-        retractions=tally("retractions", 0), endings=tally("endings", 0),
-        departures=tally("departures", 0), events=writer.written,
-    )  # fmt: skip
