@@ -39,8 +39,8 @@ MENTORSHIP = [sys.executable, "-m", "cli"]
 
 
 def build(store: Path, people: int, pairings: int) -> None:
-    from domain.synthetic import BENCHMARK_CHECK_INS, generate_organisation
     from domain.application import MentorshipLedger
+    from domain.synthetic import BENCHMARK_CHECK_INS, generate_organisation
 
     store.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

@@ -11,10 +11,10 @@ from cli_helpers import CLEAN_ENV, POPULATED_EVENTS, TODAY, Backend, one_error_l
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from domain.synthetic import generate_organisation
 from domain import event_lines
 from domain.application import MentorshipLedger
 from domain.person import person_id
+from domain.synthetic import generate_organisation
 
 QUERIES = ("list", "people", "programs", "retention", "engagement")
 

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from eventsourcing.domain import DomainEventProtocol
 
-from domain.synthetic import SyntheticSummary, generate_organisation
 from domain.application import MentorshipLedger
 from domain.errors import AlreadyExists
 from domain.mentorship import Direction, EndReason, Mentorship
 from domain.person import Person
 from domain.program import Program
+from domain.synthetic import SyntheticSummary, generate_organisation
 
 TODAY = date(2025, 6, 30)
 

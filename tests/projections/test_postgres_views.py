@@ -7,8 +7,8 @@ from pathlib import Path
 
 from eventsourcing.persistence import StoredEvent
 
-from domain.synthetic import generate_organisation
 from domain.application import MentorshipLedger
+from domain.synthetic import generate_organisation
 from projections.source import open_recorder
 from projections.views import LedgerViews
 
