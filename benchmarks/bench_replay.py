@@ -1,19 +1,24 @@
-"""Replay and query speed on a synthetic store of about 1,000,000 events.
+"""Import, replay, export and query speed against the bare-driver floors, in one run.
 
-    python benchmarks/bench_replay.py [--store PATH] [--people N --pairings N]
-                                      [--smoke] [--json PATH]
+    python benchmarks/bench_replay.py [--size smoke|100k|1m] [--json PATH]
+                                      [--postgres URL | --no-postgres]
 
-`--smoke` builds a fresh store of about 20,000 events in a temporary directory
-(CI runs it so that the benchmark keeps working); `--json` saves the results.
-
-Builds the store once (seeded, reused on later runs), then measures in one run:
-  * bare: a plain sqlite3 read of every stored event plus its JSON decode;
-  * replay: `mentorship replay` (rebuilds every view), events/s as it reports;
-  * queries: wall time of `mentorship retention` and `mentorship engagement`
-    on the up-to-date store, process start included;
-  * peak memory (maximum resident set size) of the replay process.
-Targets (issue 3): replay >= 150,000 events/s, about half the bare rate; each
-query under 300 ms. Absolute figures are noisy here; compare ratios within a run.
+Generates a deterministic synthetic organisation (seeded; kept under
+benchmarks/.data/ and reused by later runs), exports its log, and measures on
+the same machine, in one run:
+  * export: `mentorship export events` (events/s, peak RSS);
+  * import: `mentorship import --events` of that export into an empty store
+    (events/s, peak RSS) against the write floor: a bare `executemany` of the
+    same rows (benchmarks/floors.py);
+  * replay: `mentorship replay` of the imported store (events/s, peak RSS)
+    against the read floor: a bare read plus `json.loads` of the same rows;
+  * queries: `retention` and `engagement` (median of several runs, process
+    start included) on the up-to-date store, and `--help`;
+  * the same on PostgreSQL when a server answers (default the tests' server).
+Targets (issue 8, at 1,000,000 events on this 2-core machine): import >= 100,000
+events/s on SQLite, >= 40,000 on PostgreSQL; replay >= 200,000 on SQLite, >=
+100,000 on PostgreSQL; queries < 300 ms; peak RSS < 300 MB for import, export
+and replay. Absolute figures are noisy here; compare ratios within one run.
 """
 
 from __future__ import annotations
@@ -22,20 +27,23 @@ import argparse
 import json
 import os
 import re
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
-import orjson
+import floors
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_STORE = HERE / ".data" / "bench-1m.db"
+DATA = HERE / ".data"
 MENTORSHIP = [sys.executable, "-m", "cli"]
+SIZES = {"smoke": (400, 500), "100k": (2_000, 2_450), "1m": (20_000, 24_500)}  # people, pairings
+POSTGRES = os.environ.get("MENTORSHIP_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def build(store: Path, people: int, pairings: int) -> None:
@@ -47,103 +55,146 @@ def build(store: Path, people: int, pairings: int) -> None:
     summary = generate_organisation(
         MentorshipLedger(str(store)), people=people, pairings=pairings,
         check_ins_per_cadence=BENCHMARK_CHECK_INS,
-    )
+    )  # fmt: skip
     seconds = time.perf_counter() - started
     print(f"built {store}: {summary.events:,} events in {seconds:.0f} s", file=sys.stderr)
 
 
-def bare_read(store: Path) -> float:
-    """Events per second of a plain sqlite3 read plus JSON decode, best of three."""
-    best = 0.0
-    for _ in range(3):
-        connection = sqlite3.connect(store)
-        started = time.perf_counter()
-        count = 0
-        rows = connection.execute(
-            "SELECT rowid, originator_id, topic, state FROM stored_events ORDER BY rowid"
-        )
-        for row in rows:
-            orjson.loads(row[3])
-            count += 1
-        best = max(best, count / (time.perf_counter() - started))
-        connection.close()
-    return best
-
-
-def run_measured(args: list[str]) -> tuple[str, float]:
-    """Runs a command; its stdout and its peak resident memory in MB (from wait4)."""
+def run_measured(args: list[str]) -> tuple[str, float, float]:
+    """Runs a command: its stdout, wall seconds and peak resident memory in MB (wait4)."""
     with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
         process = subprocess.Popen(args, stdout=out, stderr=subprocess.DEVNULL, cwd=HERE.parent)
         _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            raise SystemExit(f"{' '.join(args)} failed with exit code {process.returncode}")
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{' '.join(args)} failed with exit code {status}")
         out.seek(0)
-        return out.read().decode(), usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+        return out.read().decode(), seconds, usage.ru_maxrss / 1024  # KiB on Linux
 
 
-def replay(store: Path) -> tuple[int, float, float]:
-    output, peak_mb = run_measured([*MENTORSHIP, "--store", str(store), "replay"])
-    match = re.search(r"Replayed (\d+) events in [\d.]+ s \(([\d,]+) events/s\)", output)
-    if match is None:
-        raise SystemExit(f"unexpected replay output: {output!r}")
-    return int(match.group(1)), float(match.group(2).replace(",", "")), peak_mb
-
-
-def query_ms(store: Path, *args: str, runs: int = 7) -> list[float]:
+def query_ms(store: str, *args: str, runs: int) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([*MENTORSHIP, "--store", str(store), *args], check=True,
-                       capture_output=True, cwd=HERE.parent)
+        subprocess.run([*MENTORSHIP, "--store", store, *args], check=True,
+                       capture_output=True, cwd=HERE.parent)  # fmt: skip
         times.append((time.perf_counter() - started) * 1000)
-    return times
+    return statistics.median(times)
+
+
+def measure_store(store: str, export: Path, events: int, runs: int) -> dict[str, Any]:
+    """Import the export into the empty `store`, replay it, and time the queries."""
+    output, _, import_mb = run_measured(
+        [*MENTORSHIP, "--store", store, "import", "--events", str(export)]
+    )
+    imported = re.search(r"Imported (\d+) events .* \(([\d,]+) events/s\)", output)
+    if imported is None or int(imported.group(1)) != events:
+        raise SystemExit(f"unexpected import output: {output!r}")
+    output, _, replay_mb = run_measured([*MENTORSHIP, "--store", store, "replay"])
+    match = re.search(r"Replayed (\d+) events in [\d.]+ s \(([\d,]+) events/s\)", output)
+    if match is None or int(match.group(1)) != events:
+        raise SystemExit(f"unexpected replay output: {output!r}")
+    a_year_ago = (date.today() - timedelta(days=365)).isoformat()
+    return {
+        "import_events_per_s": float(imported.group(2).replace(",", "")),
+        "import_peak_mb": import_mb,
+        "replay_events_per_s": float(match.group(2).replace(",", "")),
+        "replay_peak_mb": replay_mb,
+        "queries_median_ms": {
+            "retention": query_ms(store, "retention", runs=runs),
+            "engagement": query_ms(store, "engagement", runs=runs),
+            "engagement --as-of a year ago": query_ms(
+                store, "engagement", "--as-of", a_year_ago, runs=runs
+            ),
+        },
+    }
+
+
+def sqlite_results(source: Path, export: Path, events: int, runs: int) -> dict[str, Any]:
+    rows = floors.sqlite_rows(source)
+    with tempfile.TemporaryDirectory() as scratch:
+        write_floor = floors.sqlite_write(rows, Path(scratch) / "floor.db")
+        del rows
+        store = Path(scratch) / "imported.db"
+        results = measure_store(str(store), export, events, runs)
+        results["write_floor_events_per_s"] = write_floor
+        results["read_floor_events_per_s"] = floors.sqlite_read(store)
+    return results
+
+
+def postgres_results(admin_url: str, export: Path, source: Path, events: int, runs: int) -> (
+    dict[str, Any] | None
+):  # fmt: skip
+    try:
+        import psycopg
+
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except Exception as error:  # no server, or no driver: the SQLite figures stand alone
+        print(f"PostgreSQL skipped: {str(error).splitlines()[0]}", file=sys.stderr)
+        return None
+    name = f"mentorship_bench_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"{admin_url.rsplit('/', 1)[0]}/{name}"
+    try:
+        results = measure_store(url, export, events, runs)
+        results["write_floor_events_per_s"] = floors.postgres_write(
+            floors.sqlite_rows(source), url
+        )
+        results["read_floor_events_per_s"] = floors.postgres_read(url)
+        return results
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def report(backend: str, r: dict[str, Any]) -> None:
+    imp, replay = r["import_events_per_s"], r["replay_events_per_s"]
+    print(f"{backend}: import --events {imp:,.0f} events/s "
+          f"({imp / r['write_floor_events_per_s']:.2f} of the bare insert, "
+          f"{r['write_floor_events_per_s']:,.0f}/s), peak {r['import_peak_mb']:.0f} MB")
+    print(f"{backend}: replay         {replay:,.0f} events/s "
+          f"({replay / r['read_floor_events_per_s']:.2f} of the bare read, "
+          f"{r['read_floor_events_per_s']:,.0f}/s), peak {r['replay_peak_mb']:.0f} MB")
+    for name, ms in r["queries_median_ms"].items():
+        print(f"{backend}: {name:<31} median {ms:.0f} ms")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, default=DEFAULT_STORE)
-    parser.add_argument("--people", type=int, default=20_000)
-    parser.add_argument("--pairings", type=int, default=24_500)
-    parser.add_argument("--smoke", action="store_true", help="about 20,000 events, fresh store")
+    parser.add_argument("--size", choices=SIZES, default="1m")
+    parser.add_argument("--smoke", action="store_true", help="same as --size smoke")
     parser.add_argument("--json", type=Path, help="also save the results here")
+    parser.add_argument("--postgres", default=POSTGRES, help="admin URL of a PostgreSQL server")
+    parser.add_argument("--no-postgres", action="store_true")
     options = parser.parse_args()
-    if options.smoke:
-        scratch = tempfile.TemporaryDirectory()
-        options.store = Path(scratch.name) / "smoke.db"
-        options.people, options.pairings = 400, 500
-    if not options.store.exists():
-        build(options.store, options.people, options.pairings)
-    runs = 3 if options.smoke else 7
-    bare = bare_read(options.store)
-    events, replay_rate, replay_mb = replay(options.store)
-    timings = {
-        "retention": query_ms(options.store, "retention", runs=runs),
-        "engagement": query_ms(options.store, "engagement", runs=runs),
-        # A past date cannot use the running totals: meetings are recounted up to D.
-        "engagement --as-of a year ago": query_ms(
-            options.store, "engagement", "--as-of",
-            (date.today() - timedelta(days=365)).isoformat(), runs=3,
-        ),
-        "--help (start-up only)": query_ms(options.store, "--help", runs=runs),
-    }  # fmt: skip
-    print(f"events in store            {events:,}")
-    print(f"bare read + JSON decode    {bare:,.0f} events/s")
-    print(f"mentorship replay          {replay_rate:,.0f} events/s "
-          f"(ratio to bare {replay_rate / bare:.2f}; target >= 200,000); "
-          f"peak memory {replay_mb:.0f} MB (target < 300 MB)")  # fmt: skip
-    for name, times in timings.items():
-        print(f"mentorship {name:<30} median {statistics.median(times):.0f} ms, "
-              f"min {min(times):.0f} ms over {len(times)} runs (target < 300 ms)")
-    if options.json is not None:
-        results = {
+    size = "smoke" if options.smoke else options.size
+    source = DATA / f"bench-{size}.db"
+    if not source.exists():
+        build(source, *SIZES[size])
+    runs = 3 if size == "smoke" else 7
+    with tempfile.TemporaryDirectory() as scratch:
+        export = Path(scratch) / "log.jsonl"
+        _, seconds, export_mb = run_measured(
+            [*MENTORSHIP, "--store", str(source), "export", "events", "--out", str(export)]
+        )
+        events = sum(1 for _ in export.open("rb"))
+        results: dict[str, Any] = {
             "events": events,
-            "bare_read_events_per_s": bare,
-            "replay_events_per_s": replay_rate,
-            "replay_ratio_to_bare": replay_rate / bare,
-            "replay_peak_mb": replay_mb,
-            "queries_median_ms": {name: statistics.median(t) for name, t in timings.items()},
+            "export": {"events_per_s": events / seconds, "peak_mb": export_mb},
+            "help_median_ms": query_ms(str(source), "--help", runs=runs),
+            "sqlite": sqlite_results(source, export, events, runs),
         }
+        if not options.no_postgres:
+            results["postgres"] = postgres_results(options.postgres, export, source, events, runs)
+    print(f"events in store: {events:,}")
+    export_rate = results["export"]["events_per_s"]
+    print(f"sqlite: export events  {export_rate:,.0f} events/s, peak {export_mb:.0f} MB")
+    report("sqlite", results["sqlite"])
+    if results.get("postgres"):
+        report("postgres", results["postgres"])
+    print(f"mentorship --help: median {results['help_median_ms']:.0f} ms")
+    if options.json is not None:
         options.json.write_text(json.dumps(results, indent=2) + "\n")
 
 

@@ -57,13 +57,18 @@ class Batch:
         except (UnicodeDecodeError, csv.Error) as error:
             self.errors.append(f"{path}: not a UTF-8 CSV file ({error})")
 
-    def run(self) -> None:
+    def run(self, progress: Callable[[int, int], None] | None = None) -> None:
+        total = sum(len(steps) for steps in self.steps.values())
+        done = 0
         for phase in PHASES:
             for where, step in self.steps[phase]:
                 try:
                     step()
                 except LedgerError as error:
                     self.errors.append(f"{where}: {error}")
+                done += 1
+                if progress is not None and done % 10_000 == 0:
+                    progress(done, total)
 
     def _add(self, phase: str, where: str, step: Step) -> None:
         self.steps[phase].append((where, step))

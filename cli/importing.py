@@ -3,6 +3,7 @@ an exported event log, into the store: all or nothing."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from cli.context import LedgerContext, pass_ledger
 from cli.reports import progress_bar
 
 SHOWN_ERRORS = 50
+PROGRESS_EVERY = 10_000  # events between progress-bar updates
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
@@ -52,11 +54,12 @@ def _import_csv(ctx: LedgerContext, files: tuple[Path, ...], dry_run: bool) -> N
 
     ledger = ctx.ledger
     batch = Batch(ledger, ctx.actor)
+    started = time.perf_counter()
     try:
-        with ledger.unit_of_work() as work:
+        with progress_bar("Importing") as update, ledger.unit_of_work() as work:
             for path in files:
                 batch.read(path)
-            batch.run()
+            batch.run(update)
             events = len(work)
             if batch.errors or dry_run:
                 raise _Abort
@@ -72,7 +75,7 @@ def _import_csv(ctx: LedgerContext, files: tuple[Path, ...], dry_run: bool) -> N
         click.echo(f"Error: {problems} found; nothing was written", err=True)
         click.get_current_context().exit(1)
     done = "checked, nothing written (--dry-run)" if dry_run else "imported"
-    click.echo(f"{batch.rows} rows {done}: {events} events")
+    click.echo(f"{batch.rows} rows {done}: {events} events{_rate(events, started)}")
 
 
 def _import_events(ctx: LedgerContext, events_file: Path) -> None:
@@ -85,11 +88,14 @@ def _import_events(ctx: LedgerContext, events_file: Path) -> None:
         raise NotAllowed(
             f"store {ctx.store} already has {held} events; import --events needs an empty store"
         )
-    count = 0
+    count = read = 0
+    size = events_file.stat().st_size
     restorer = LogRestorer(ledger.mapper)
+    started = time.perf_counter()
     bar = progress_bar("Importing")
     with bar as update, events_file.open("rb") as file, ledger.unit_of_work() as work:
         for number, text in enumerate(file, start=1):
+            read += len(text)
             if not text.strip():
                 continue
             try:
@@ -97,9 +103,14 @@ def _import_events(ctx: LedgerContext, events_file: Path) -> None:
             except LedgerError as error:
                 raise InvalidInput(f"{events_file}:{number}: {error}") from None
             count += 1
-            if count % 10_000 == 0:
-                update(count, count)
-    click.echo(f"Imported {count} events from {events_file}")
+            if count % PROGRESS_EVERY == 0:
+                update(read, size)
+    click.echo(f"Imported {count} events from {events_file}{_rate(count, started)}")
+
+
+def _rate(events: int, started: float) -> str:
+    seconds = time.perf_counter() - started
+    return f" in {seconds:.1f} s ({events / max(seconds, 1e-9):,.0f} events/s)"
 
 
 COMMANDS = [import_]

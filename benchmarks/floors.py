@@ -1,0 +1,115 @@
+"""The floors the benchmark compares with: the same rows written and read by the
+bare database drivers, with nothing of Mentorship Ledger in between.
+
+* write floor: one `executemany` insert, in one transaction, of the source
+  store's stored-event rows into an empty table of the same schema;
+* read floor: a plain read of every stored event plus its JSON decode.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+Row = tuple[str, int, str, bytes]
+CHUNK = 5_000
+
+
+def sqlite_rows(store: Path) -> list[Row]:
+    with sqlite3.connect(store) as connection:
+        return connection.execute(
+            "SELECT originator_id, originator_version, topic, state FROM stored_events "
+            "ORDER BY rowid"
+        ).fetchall()
+
+
+def _chunks(rows: list[Row]) -> Iterator[list[Row]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
+
+
+def sqlite_write(rows: list[Row], scratch: Path) -> float:
+    """Events per second of the bare insert into a new SQLite file (WAL, as the store)."""
+    scratch.unlink(missing_ok=True)
+    connection = sqlite3.connect(scratch, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute(
+        "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, "
+        "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))"
+    )
+    started = time.perf_counter()
+    connection.execute("BEGIN")
+    for chunk in _chunks(rows):
+        connection.executemany("INSERT INTO stored_events VALUES (?, ?, ?, ?)", chunk)
+    connection.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    connection.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{scratch}{suffix}").unlink(missing_ok=True)
+    return len(rows) / seconds
+
+
+def sqlite_read(store: Path) -> float:
+    """Events per second of a plain read plus JSON decode, best of three."""
+    best = 0.0
+    for _ in range(3):
+        connection = sqlite3.connect(store)
+        started = time.perf_counter()
+        count = 0
+        rows = connection.execute("SELECT rowid, originator_id, topic, state FROM stored_events")
+        for row in rows:
+            orjson.loads(row[3])
+            count += 1
+        best = max(best, count / (time.perf_counter() - started))
+        connection.close()
+    return best
+
+
+def postgres_write(rows: list[Row], url: str) -> float:
+    """Events per second of a bare psycopg `executemany` into a table of the store's shape."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        connection.execute(
+            "CREATE TABLE floor_events (originator_id uuid, originator_version integer, "
+            "topic text, state bytea, notification_id bigserial, "
+            "PRIMARY KEY (originator_id, originator_version))"
+        )
+        connection.commit()
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for chunk in _chunks(rows):
+                cursor.executemany(
+                    "INSERT INTO floor_events (originator_id, originator_version, topic, state) "
+                    "VALUES (%s, %s, %s, %s)",
+                    chunk,
+                )
+        connection.commit()
+        seconds = time.perf_counter() - started
+        connection.execute("DROP TABLE floor_events")
+        connection.commit()
+    return len(rows) / seconds
+
+
+def postgres_read(url: str) -> float:
+    """Events per second of a plain server-side-cursor read plus JSON decode
+    (of the table eventsourcing names after the application)."""
+    import psycopg
+
+    with psycopg.connect(url) as connection, connection.cursor(name="floor") as cursor:
+        started = time.perf_counter()
+        cursor.itersize = CHUNK
+        cursor.execute(
+            "SELECT notification_id, originator_id, topic, state FROM mentorshipledger_events"
+        )
+        count = 0
+        row: Any
+        for row in cursor:
+            orjson.loads(row[3])
+            count += 1
+        return count / (time.perf_counter() - started)
