@@ -1,9 +1,12 @@
 """CSV files for `mentorship import FILE...`: people, programs, pairings, meetings.
 
-The kind of each file is read from its header. Every row becomes the command a
-user would have run (so the commands give every error), all in one unit of
-work, in dependency order across files: registrations, launches, pairings and
-their role reversals, meetings, pairing endings, departures, closures.
+The kind of each file is read from its header (or given with --kind); optional
+columns may be left out. Every row becomes the commands a user would have run
+(so the commands give every error), all in one unit of work, in the order things
+happened: registrations and launches first, then every dated step (pairings,
+reversals, meetings, endings, departures, closures) by date, and on one day in
+that order. So the same two people may be paired again after an ending, and a
+meeting goes to the pairing of those two that had begun by its date.
 """
 
 from __future__ import annotations
@@ -12,172 +15,230 @@ import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 from uuid import UUID
 
-from domain.application import MentorshipLedger
 from domain.dates import parse_date
 from domain.errors import InvalidInput, LedgerError
 
-HEADERS = {
-    "people": "employee_id,name,email,level,department,joined_on,left_on,leave_reason",
-    "programs": "program,name,cadence_days,launched_on,closed_on",
-    "pairings": "program,mentor,mentee,paired_on,direction,reversed_on,ended_on,end_reason",
-    "meetings": "program,mentor,mentee,on,minutes,note",
+if TYPE_CHECKING:  # the command line imports this module at start-up, for --kind
+    from domain.application import MentorshipLedger
+
+COLUMNS = {
+    "people": ("employee_id", "name", "email", "level", "department", "joined_on", "left_on",
+               "leave_reason"),
+    "programs": ("program", "name", "cadence_days", "launched_on", "closed_on"),
+    "pairings": ("program", "mentor", "mentee", "paired_on", "direction", "reversed_on",
+                 "ended_on", "end_reason"),
+    "meetings": ("program", "mentor", "mentee", "pairing", "on", "minutes", "note"),
+}  # fmt: skip
+REQUIRED = {
+    "people": {"employee_id", "name"},
+    "programs": {"program", "name", "launched_on"},
+    "pairings": {"program", "mentor", "mentee", "paired_on"},
+    "meetings": {"on", "minutes"},
 }
-PHASES = ("register", "launch", "pair", "meet", "end", "leave", "close")
+NAMED_BY = ("program", "mentor", "mentee")  # or `pairing`: how a meeting names its pairing
+KINDS = tuple(COLUMNS)
+# Same-day order of the dated steps; registrations and launches come before all of them.
+REGISTER, LAUNCH, PAIR, REVERSE, MEET, END, LEAVE, CLOSE = range(8)
 Row = dict[str, str | None]
 Step = Callable[[], object]
 
 
+class Where(NamedTuple):
+    """A row: its file's place among the files given, its line, and `FILE:LINE`."""
+
+    file: int
+    line: int
+    text: str
+
+
 @dataclass
 class Batch:
-    """The rows of all files as commands to run, phase by phase, and their errors."""
+    """The rows of all files as commands to run in the order things happened, and their errors."""
 
     ledger: MentorshipLedger
     actor: str
-    steps: dict[str, list[tuple[str, Step]]] = field(
-        default_factory=lambda: {phase: [] for phase in PHASES}
-    )
-    errors: list[str] = field(default_factory=list)
+    kind: str | None = None  # --kind: every file is of this kind
+    steps: list[tuple[tuple[int, int, int], Where, Step]] = field(default_factory=list)
+    errors: list[tuple[Where, str]] = field(default_factory=list)
     rows: int = 0
-    # (program, low, high) -> (pairing id, paired on, ended on) of this import's pairings
-    pairings: dict[tuple[str, str, str], list[tuple[UUID, date, date | None]]] = field(
-        default_factory=dict
-    )
+    files: int = 0
 
     def read(self, path: Path) -> None:
+        self.files += 1
         try:
-            for where, kind, row in _rows(path, self.errors):
+            for line, kind, row in self._rows(path):
                 self.rows += 1
+                where = Where(self.files, line, f"{path}:{line}")
                 try:
                     getattr(self, f"_{kind}")(where, row)
                 except LedgerError as error:
-                    self.errors.append(f"{where}: {error}")
+                    self.errors.append((where, str(error)))
         except (UnicodeDecodeError, csv.Error) as error:
-            self.errors.append(f"{path}: not a UTF-8 CSV file ({error})")
+            self.errors.append((Where(self.files, 0, str(path)), f"not a UTF-8 CSV file ({error})"))
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> None:
-        total = sum(len(steps) for steps in self.steps.values())
-        done = 0
-        for phase in PHASES:
-            for where, step in self.steps[phase]:
-                try:
-                    step()
-                except LedgerError as error:
-                    self.errors.append(f"{where}: {error}")
-                done += 1
-                if progress is not None and done % 10_000 == 0:
-                    progress(done, total)
+        self.steps.sort(key=lambda step: step[0])
+        for done, (_, where, step) in enumerate(self.steps, start=1):
+            try:
+                step()
+            except LedgerError as error:
+                self.errors.append((where, str(error)))
+            if progress is not None and done % 10_000 == 0:
+                progress(done, len(self.steps))
 
-    def _add(self, phase: str, where: str, step: Step) -> None:
-        self.steps[phase].append((where, step))
+    @property
+    def problems(self) -> list[str]:
+        """Every problem, by file (in the order given) and line."""
+        ordered = sorted(self.errors, key=lambda error: (error[0].file, error[0].line))
+        return [f"{where.text}: {message}" for where, message in ordered]
 
-    def _people(self, where: str, row: Row) -> None:
+    def _add(self, on: date | None, rank: int, where: Where, step: Step) -> None:
+        key = (on.toordinal() if on is not None else 0, rank, len(self.steps))
+        self.steps.append((key, where, step))
+
+    def _people(self, where: Where, row: Row) -> None:
         ledger, a = self.ledger, self.actor
         employee_id, name = row["employee_id"] or "", row["name"] or ""
         level, joined_on = _int(row, "level"), _date(row, "joined_on", "joining date")
         left_on = _date(row, "left_on", "leaving date")
-        self._add(
-            "register",
-            where,
-            lambda: ledger.register_person(
-                a,
-                employee_id,
-                name,
-                email=row["email"],
-                level=level,
-                department=row["department"],
+        email, department = row["email"], row["department"]
+
+        def register() -> None:
+            ledger.register_person(
+                a, employee_id, name, email=email, level=level, department=department,
                 joined_on=joined_on,
-            ),
-        )
+            )  # fmt: skip
+
+        self._add(None, REGISTER, where, register)
         if left_on is not None:
             reason = row["leave_reason"]
-            self._add(
-                "leave", where, lambda: ledger.record_leaving(a, employee_id, left_on, reason)
-            )
+            self._add(left_on, LEAVE, where,
+                      lambda: ledger.record_leaving(a, employee_id, left_on, reason))  # fmt: skip
 
-    def _programs(self, where: str, row: Row) -> None:
-        ledger, a, slug = self.ledger, self.actor, row["program"] or ""
+    def _programs(self, where: Where, row: Row) -> None:
+        ledger, a, slug, name = self.ledger, self.actor, row["program"] or "", row["name"] or ""
         cadence = _int(row, "cadence_days")
         launched_on = _date(row, "launched_on", "launch date", required=True)
         closed_on = _date(row, "closed_on", "closing date")
         assert launched_on is not None
-        name = row["name"] or ""
-        if cadence is None:
-            self._add("launch", where, lambda: ledger.launch_program(a, slug, name, launched_on))
-        else:
-            self._add(
-                "launch", where, lambda: ledger.launch_program(a, slug, name, launched_on, cadence)
-            )
-        if closed_on is not None:
-            self._add("close", where, lambda: ledger.close_program(a, slug, closed_on))
+        def launch() -> None:
+            if cadence is None:
+                ledger.launch_program(a, slug, name, launched_on)
+            else:
+                ledger.launch_program(a, slug, name, launched_on, cadence)
 
-    def _pairings(self, where: str, row: Row) -> None:
+        self._add(None, LAUNCH, where, launch)
+        if closed_on is not None:
+            self._add(closed_on, CLOSE, where, lambda: ledger.close_program(a, slug, closed_on))
+
+    def _pairings(self, where: Where, row: Row) -> None:
         ledger, a = self.ledger, self.actor
         program, mentor, mentee = row["program"] or "", row["mentor"] or "", row["mentee"] or ""
         paired_on = _date(row, "paired_on", "pairing date", required=True)
         assert paired_on is not None
         ended_on = _date(row, "ended_on", "end date")
         reversals = [parse_date(d.strip(), "reversal date") for d in _split(row["reversed_on"])]
-        found: list[UUID] = []
+        direction, reason = row["direction"], row["end_reason"] or ""
+        made: list[UUID] = []  # the pairing, once the row's pairing step has run
 
         def pair() -> None:
-            pairing = ledger.pair(a, program, mentor, mentee, paired_on, row["direction"])
-            found.append(pairing.id)
-            key = _key(program, mentor, mentee)
-            self.pairings.setdefault(key, []).append((pairing.id, paired_on, ended_on))
-            for on in reversals:
-                ledger.reverse_roles(a, pairing.id, on)
+            made.append(ledger.pair(a, program, mentor, mentee, paired_on, direction).id)
 
-        self._add("pair", where, pair)
+        def reverse(on: date) -> None:
+            if made:  # else the pairing was refused, and said why
+                ledger.reverse_roles(a, made[0], on)
+
+        def end() -> None:
+            if made and ended_on is not None:
+                ledger.end_pairing(a, made[0], ended_on, reason)
+
+        self._add(paired_on, PAIR, where, pair)
+        for on in reversals:
+            self._add(on, REVERSE, where, partial(reverse, on))
         if ended_on is not None:
-            reason = row["end_reason"] or ""
-            self._add(
-                "end", where, lambda: found and ledger.end_pairing(a, found[0], ended_on, reason)
-            )
+            self._add(ended_on, END, where, end)
 
-    def _meetings(self, where: str, row: Row) -> None:
+    def _meetings(self, where: Where, row: Row) -> None:
         ledger, a = self.ledger, self.actor
-        program, mentor, mentee = row["program"] or "", row["mentor"] or "", row["mentee"] or ""
         on = _date(row, "on", "meeting date", required=True)
-        assert on is not None
         minutes = _int(row, "minutes")
-        if minutes is None:
-            raise InvalidInput("minutes is required")
+        assert on is not None and minutes is not None  # required columns, refused if empty
+        note, given = row["note"], row["pairing"]
+        if given is not None:
+            pairing = _pairing_id(given)
+            self._add(on, MEET, where, lambda: ledger.log_meeting(a, pairing, on, minutes, note))
+            return
+        program, mentor, mentee = (row[column] or "" for column in NAMED_BY)
 
         def meet() -> None:
-            for pairing, start, end in self.pairings.get(_key(program, mentor, mentee), []):
-                if start <= on and (end is None or on <= end):
-                    ledger.log_meeting(a, pairing, on, minutes, row["note"])
-                    return
-            raise InvalidInput(f"no pairing of {mentor} and {mentee} in {program} on {on}")
+            found = ledger.pairing_on(program, mentor, mentee, on)
+            ledger.log_meeting(a, found.id, on, minutes, note)
 
-        self._add("meet", where, meet)
+        self._add(on, MEET, where, meet)
+
+    def _rows(self, path: Path) -> Iterator[tuple[int, str, Row]]:
+        with path.open(newline="", encoding="utf-8") as file:
+            reader = csv.reader(file)
+            header = [cell.strip() for cell in next(reader, [])]
+            try:
+                kind = self.kind or kind_of(header)
+                check_header(kind, header)
+            except InvalidInput as error:
+                self.errors.append((Where(self.files, 1, f"{path}:1"), str(error)))
+                return
+            absent = dict.fromkeys(c for c in COLUMNS[kind] if c not in header)
+            for cells in reader:
+                line = reader.line_num
+                if not any(cell.strip() for cell in cells):
+                    continue
+                if len(cells) != len(header):
+                    where = Where(self.files, line, f"{path}:{line}")
+                    self.errors.append((where, f"expected {len(header)} fields, got {len(cells)}"))
+                    continue
+                row: Row = {c: (v.strip() or None) for c, v in zip(header, cells, strict=True)}
+                yield line, kind, {**absent, **row}
 
 
-def _rows(path: Path, errors: list[str]) -> Iterator[tuple[str, str, Row]]:
-    with path.open(newline="", encoding="utf-8") as file:
-        reader = csv.reader(file)
-        header = ",".join(cell.strip() for cell in next(reader, []))
-        kind = next((k for k, h in HEADERS.items() if h == header), None)
-        if kind is None:
-            errors.append(f"{path}:1: unknown header {header!r}: expected one of the four kinds")
-            return
-        columns = header.split(",")
-        for cells in reader:
-            where = f"{path}:{reader.line_num}"
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != len(columns):
-                errors.append(f"{where}: expected {len(columns)} fields, got {len(cells)}")
-                continue
-            yield where, kind, {c: (v.strip() or None) for c, v in zip(columns, cells, strict=True)}
+def kind_of(header: list[str]) -> str:
+    """The kind of file whose columns the header holds, required ones included."""
+    names = set(header)
+    for kind in KINDS:
+        if REQUIRED[kind] <= names <= set(COLUMNS[kind]) and _names_pairing(kind, names):
+            return kind
+    raise InvalidInput(
+        f"unknown header {','.join(header)!r}: not the columns of people, programs, "
+        "pairings or meetings (see docs/import.md); or give --kind"
+    )
 
 
-def _key(program: str, one: str, other: str) -> tuple[str, str, str]:
-    low, high = sorted((one, other))
-    return program, low, high
+def check_header(kind: str, header: list[str]) -> None:
+    """Columns of `kind` only, each once, the required ones present."""
+    for column in header:
+        if column not in COLUMNS[kind]:
+            raise InvalidInput(f"unknown column {column!r} for a {kind} file")
+        if header.count(column) > 1:
+            raise InvalidInput(f"column {column!r} appears twice")
+    missing = sorted(REQUIRED[kind] - set(header))
+    if missing:
+        raise InvalidInput(f"a {kind} file needs the column {missing[0]!r}")
+    if not _names_pairing(kind, set(header)):
+        raise InvalidInput("a meetings file needs a pairing column, or program, mentor and mentee")
+
+
+def _names_pairing(kind: str, names: set[str]) -> bool:
+    return kind != "meetings" or "pairing" in names or set(NAMED_BY) <= names
+
+
+def _pairing_id(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        raise InvalidInput(f"pairing must be a pairing's full id: {text!r}") from None
 
 
 def _split(text: str | None) -> list[str]:
@@ -187,6 +248,8 @@ def _split(text: str | None) -> list[str]:
 def _int(row: Row, column: str) -> int | None:
     text = row[column]
     if text is None:
+        if column == "minutes":
+            raise InvalidInput("minutes is required")
         return None
     if not text.lstrip("-").isdigit():
         raise InvalidInput(f"{column} must be a whole number: {text!r}")

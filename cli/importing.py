@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from cli.context import LedgerContext, pass_ledger
+from cli.import_csv import KINDS
 from cli.reports import progress_bar
 
 SHOWN_ERRORS = 50
@@ -25,10 +26,17 @@ class _Abort(Exception):
 @click.option(
     "--events", "events_file", type=FILE, help="A file written by `mentorship export events`."
 )
+@click.option(
+    "--kind", type=click.Choice(KINDS), help="The kind of every file, instead of its header's."
+)
 @click.option("--dry-run", is_flag=True, help="Check every row; write nothing.")
 @pass_ledger
 def import_(
-    ctx: LedgerContext, files: tuple[Path, ...], events_file: Path | None, dry_run: bool
+    ctx: LedgerContext,
+    files: tuple[Path, ...],
+    events_file: Path | None,
+    kind: str | None,
+    dry_run: bool,
 ) -> None:
     """Import CSV files (kind read from the header; see docs/import.md), all or nothing.
 
@@ -40,20 +48,22 @@ def import_(
     from domain.errors import InvalidInput
 
     if events_file is not None:
-        if files or dry_run:
-            raise InvalidInput("--events cannot be combined with CSV files or --dry-run")
+        if files or dry_run or kind:
+            raise InvalidInput("--events cannot be combined with CSV files, --kind or --dry-run")
         _import_events(ctx, events_file)
         return
     if not files:
         raise InvalidInput("give CSV files to import, or --events FILE")
-    _import_csv(ctx, files, dry_run)
+    _import_csv(ctx, files, kind, dry_run)
 
 
-def _import_csv(ctx: LedgerContext, files: tuple[Path, ...], dry_run: bool) -> None:
+def _import_csv(
+    ctx: LedgerContext, files: tuple[Path, ...], kind: str | None, dry_run: bool
+) -> None:
     from cli.import_csv import Batch
 
     ledger = ctx.ledger
-    batch = Batch(ledger, ctx.actor)
+    batch = Batch(ledger, ctx.actor, kind)
     started = time.perf_counter()
     try:
         with progress_bar("Importing") as update, ledger.unit_of_work() as work:
@@ -66,7 +76,7 @@ def _import_csv(ctx: LedgerContext, files: tuple[Path, ...], dry_run: bool) -> N
     except _Abort:
         pass
     if batch.errors:
-        for line in batch.errors[:SHOWN_ERRORS]:
+        for line in batch.problems[:SHOWN_ERRORS]:
             click.echo(line, err=True)
         if len(batch.errors) > SHOWN_ERRORS:
             click.echo(f"... and {len(batch.errors) - SHOWN_ERRORS} more", err=True)

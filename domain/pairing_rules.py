@@ -8,7 +8,7 @@ at the same moment collides with them in the event store (see `domain.person`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 
 from domain.dates import check_not_future
-from domain.errors import InvalidInput, NotAllowed
+from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.mentorship import Mentorship, Pairing, derive_direction, pairing_id
 from domain.person import Person
 from domain.program import Program
@@ -74,10 +74,24 @@ class PairingCommands(Application[UUID]):
         self.save(mentorship, the_mentor, the_mentee)
         return mentorship
 
+    def pairings_of(self, program: str, person_a: str, person_b: str) -> Iterator[Mentorship]:
+        """Every pairing of the two people in the program, oldest first (either order)."""
+        generation = 1
+        while self._exists(existing := pairing_id(program, person_a, person_b, generation)):
+            yield self.get_pairing(existing)
+            generation += 1
+
+    def pairing_on(self, program: str, person_a: str, person_b: str, on: date) -> Mentorship:
+        """The pairing of the two people in the program that had begun by `on`: the
+        latest one, since the same two are never paired twice at once."""
+        begun = [m for m in self.pairings_of(program, person_a, person_b) if m.paired_on <= on]
+        if not begun:
+            raise NotFound(f"no pairing of {person_a} and {person_b} in {program} on {on}")
+        return begun[-1]
+
     def _next_generation(self, program: str, mentor: str, mentee: str) -> int:
         generation = 1
-        while self._exists(existing := pairing_id(program, mentor, mentee, generation)):
-            current = self.get_pairing(existing)
+        for current in self.pairings_of(program, mentor, mentee):
             if current.is_active:
                 raise NotAllowed(
                     f"{mentor} and {mentee} already have an active pairing in "
@@ -143,13 +157,11 @@ class PairingCommands(Application[UUID]):
 
     def _check_no_other_active(self, mentorship: Mentorship) -> None:
         program, (mentor, mentee) = mentorship.program, mentorship.people
-        generation = 1
-        while self._exists(other := pairing_id(program, mentor, mentee, generation)):
-            if other != mentorship.id and self.get_pairing(other).is_active:
+        for other in self.pairings_of(program, mentor, mentee):
+            if other.id != mentorship.id and other.is_active:
                 raise NotAllowed(
-                    f"{mentor} and {mentee} have another active pairing in {program}: {other}"
+                    f"{mentor} and {mentee} have another active pairing in {program}: {other.id}"
                 )
-            generation += 1
 
     def _check_people_and_program(self, mentorship: Mentorship) -> None:
         self.get_program(mentorship.program).check_open()

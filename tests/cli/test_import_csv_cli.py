@@ -83,7 +83,8 @@ def test_an_unknown_header_is_refused(backend: Backend, tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{other}:1: unknown header 'id,name': expected one of the four kinds",
+        f"{other}:1: unknown header 'id,name': not the columns of people, programs, "
+        "pairings or meetings (see docs/import.md); or give --kind",
         "Error: 1 problem found; nothing was written",
     ]
     assert backend.count() == POPULATED_EVENTS
