@@ -157,11 +157,13 @@ class Batch:
             if made and ended_on is not None:
                 ledger.end_pairing(a, made[0], ended_on, reason)
 
+        # A reversal or ending dated before the pairing still runs after it,
+        # so that the pairing's own rules refuse it, with their words.
         self._add(paired_on, PAIR, where, pair)
         for on in reversals:
-            self._add(on, REVERSE, where, partial(reverse, on))
+            self._add(max(on, paired_on), REVERSE, where, partial(reverse, on))
         if ended_on is not None:
-            self._add(ended_on, END, where, end)
+            self._add(max(ended_on, paired_on), END, where, end)
 
     def _meetings(self, where: Where, row: Row) -> None:
         ledger, a = self.ledger, self.actor
