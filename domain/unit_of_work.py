@@ -12,6 +12,7 @@ rolls it back: nothing is written.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -108,6 +109,8 @@ class UnitOfWorkMixin(Application[UUID]):
             writer.write([e if isinstance(e, StoredEvent) else to_stored(e) for e in events])
 
         work = self._work = UnitOfWork(write)
+        collecting = gc.isenabled()
+        gc.disable()  # a batch keeps many objects alive and makes no cycles: no collector passes
         try:
             try:
                 yield work
@@ -115,6 +118,8 @@ class UnitOfWorkMixin(Application[UUID]):
                 writer.commit()
             finally:
                 self._work = None
+                if collecting:
+                    gc.enable()
         except BaseException as error:
             try:
                 writer.close(type(error), error, error.__traceback__)

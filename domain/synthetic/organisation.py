@@ -13,7 +13,6 @@ and then stop while still active (at risk, then dormant).
 
 from __future__ import annotations
 
-import gc
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,16 +78,10 @@ def generate_organisation(
         if program_id(program.slug) in app.repository:
             raise AlreadyExists(f"program {program.slug} already exists: use an empty store")
     rng = random.Random(seed)
-    collecting = gc.isenabled()
-    gc.disable()  # nothing here makes cyclic garbage; the collector alone halved the speed
-    try:
-        with app.unit_of_work() as work:
-            sim = Simulation(app, work, rng, actor, check_ins_per_cadence, progress)
-            _schedule(sim, programs, start, years, people, pairings)
-            sim.run()
-    finally:
-        if collecting:
-            gc.enable()
+    with app.unit_of_work() as work:
+        sim = Simulation(app, work, rng, actor, check_ins_per_cadence, progress)
+        _schedule(sim, programs, start, years, people, pairings)
+        sim.run()
     if progress is not None:
         progress(len(work))
     tally = sim.counts.get
