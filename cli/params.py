@@ -77,7 +77,8 @@ def parse_timestamp(text: str, what: str, now: datetime | None = None) -> dateti
             raise ValueError
         instant = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"invalid {what} timestamp {text!r}: expected {TIMESTAMP_FORMS}") from None
+        expected = f"expected {TIMESTAMP_FORMS}"
+        raise InvalidInput(f"invalid {what} timestamp {text!r}: {expected}") from None
     instant = instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
     if instant > now:
         shown = instant.isoformat().replace("+00:00", "Z")
