@@ -1,17 +1,23 @@
-"""Commands that read pairings: show, history, list."""
+"""Commands that read pairings: show, history, list; and the history rows that
+`person history` and `program history` share."""
 
 from __future__ import annotations
 
-from datetime import UTC
-from typing import Any
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import click
 
 from cli.context import LedgerContext, pass_ledger
+from cli.known_at import KnownAggregates, views_known_at
 from cli.output import emit, emit_records, format_option, table, wrap_text
-from cli.params import DIRECTION
+from cli.params import DIRECTION, known_at_option
 from domain.vocabulary import Status
+
+if TYPE_CHECKING:
+    from domain.events import RecordedEvent
 
 LIST_COLUMNS = [
     "id",
@@ -35,12 +41,11 @@ LIST_TABLE = ["short_id", *[c for c in LIST_COLUMNS[1:] if c not in ("reversals"
 LIST_OPTIONAL = ["ended_on", "end_reason", "last_met_on"]
 
 
-def _people_and_program(ctx: LedgerContext, pairing_id: UUID) -> dict[str, Any]:
-    ledger = ctx.ledger
-    mentorship = ledger.get_pairing(pairing_id)
-    program = ledger.get_program(mentorship.program)
-    mentor = ledger.get_person(mentorship.mentor)
-    mentee = ledger.get_person(mentorship.mentee)
+def _people_and_program(known: KnownAggregates, pairing_id: UUID) -> dict[str, Any]:
+    mentorship = known.pairing(pairing_id)
+    program = known.program(mentorship.program)
+    mentor = known.person(mentorship.mentor)
+    mentee = known.person(mentorship.mentee)
     return {
         "pairing": mentorship,
         "program": {"id": program.slug, "name": program.name, "cadence_days": program.cadence_days},
@@ -49,16 +54,30 @@ def _people_and_program(ctx: LedgerContext, pairing_id: UUID) -> dict[str, Any]:
     }
 
 
+def _pairing_known_at(
+    ctx: LedgerContext, pairing: str, known_at: datetime | None
+) -> tuple[UUID, KnownAggregates]:
+    """The pairing a reference names, and the aggregates as known at `known_at`:
+    a pairing recorded later is unknown then."""
+    if known_at is None:
+        pairing_id = ctx.resolve_pairing(pairing, active_only=False)
+        return pairing_id, KnownAggregates(ctx.ledger, ctx.views)
+    views = views_known_at(ctx, known_at)
+    return views.resolve(pairing, active_only=False), KnownAggregates(ctx.ledger, views)
+
+
 @click.command("show")
 @click.argument("pairing")
+@known_at_option
 @format_option
 @pass_ledger
-def show(ctx: LedgerContext, pairing: str, fmt: str) -> None:
+def show(ctx: LedgerContext, pairing: str, known_at: datetime | None, fmt: str) -> None:
     """Show a pairing: its people, program, status and meetings.
 
-    Example: mentorship show E2001/E1042
+    Example: mentorship show E2001/E1042 --known-at 2026-03-31
     """
-    found = _people_and_program(ctx, ctx.resolve_pairing(pairing, active_only=False))
+    pairing_id, known = _pairing_known_at(ctx, pairing, known_at)
+    found = _people_and_program(known, pairing_id)
     m = found.pop("pairing")
     counted = m.counted_meetings
     summary: dict[str, Any] = {
@@ -186,20 +205,11 @@ def retracted_by(events: list[dict[str, Any]]) -> dict[int, int]:
     return taken_back
 
 
-@click.command("history")
-@click.argument("pairing")
-@format_option
-@pass_ledger
-def history(ctx: LedgerContext, pairing: str, fmt: str) -> None:
-    """Every event of a pairing, for audit: no., type, on, recorded at (UTC), actor, details.
-
-    Example: mentorship history 3f2a9c --format json
-    """
-    pairing_id = ctx.resolve_pairing(pairing, active_only=False)
-    found = _people_and_program(ctx, pairing_id)
-    found.pop("pairing")
+def event_records(recorded: Iterable[RecordedEvent]) -> list[dict[str, Any]]:
+    """An aggregate's events (all of them, in order) as history rows, each marked
+    with the later event that took it back, if one is among them."""
     events: list[dict[str, Any]] = []
-    for event in ctx.ledger.history(pairing_id):
+    for event in recorded:
         payload = event.payload.model_dump(mode="json")
         events.append(
             {
@@ -214,25 +224,53 @@ def history(ctx: LedgerContext, pairing: str, fmt: str) -> None:
         )
     for event_number, by in retracted_by(events).items():
         events[event_number - 1]["retracted_by"] = by
-    headers = ["no.", "type", "on", "recorded_at_utc", "actor", "details"]
+    return events
+
+
+HISTORY_HEADERS = ["no.", "type", "on", "recorded_at_utc", "actor", "details"]
+
+
+def emit_history(fmt: str, title: str, head: dict[str, Any], events: list[dict[str, Any]]) -> None:
+    """A history in the chosen format: `title` over the table, `head` before the
+    events in JSON; CSV is the events alone."""
 
     def text(width: int | None) -> str:
         rows = [_history_row(e, e["recorded_at"][:19].replace("T", " ")) for e in events]
-        title = (
-            f"Pairing {pairing_id} in {found['program']['id']} ({found['program']['name']}): "
-            f"{found['mentor']['id']} ({found['mentor']['name']}) mentoring "
-            f"{found['mentee']['id']} ({found['mentee']['name']})"
-        )
         # Details wrap rather than being cut: they are what an auditor reads.
-        fitted = table(headers, rows, width=width, shrink=["actor"], wrap=["details"])
+        fitted = table(HISTORY_HEADERS, rows, width=width, shrink=["actor"], wrap=["details"])
         return f"{wrap_text(title, width, indent=2)}\n\n{fitted}"
 
     emit(
         fmt,
-        json=lambda: {"pairing": str(pairing_id), **found, "events": events},
-        csv=lambda: (headers, [_history_row(e, e["recorded_at"]) for e in events]),
+        json=lambda: {**head, "events": events},
+        csv=lambda: (HISTORY_HEADERS, [_history_row(e, e["recorded_at"]) for e in events]),
         table=text,
     )
+
+
+@click.command("history")
+@click.argument("pairing")
+@known_at_option
+@format_option
+@pass_ledger
+def history(ctx: LedgerContext, pairing: str, known_at: datetime | None, fmt: str) -> None:
+    """Every event of a pairing, for audit: no., type, on, recorded at (UTC), actor, details.
+
+    With --known-at, only the events recorded by then, and only the retractions
+    known by then marked.
+
+    Example: mentorship history 3f2a9c --format json
+    """
+    pairing_id, known = _pairing_known_at(ctx, pairing, known_at)
+    found = _people_and_program(known, pairing_id)
+    found.pop("pairing")
+    title = (
+        f"Pairing {pairing_id} in {found['program']['id']} ({found['program']['name']}): "
+        f"{found['mentor']['id']} ({found['mentor']['name']}) mentoring "
+        f"{found['mentee']['id']} ({found['mentee']['name']})"
+    )
+    events = event_records(known.events(pairing_id))
+    emit_history(fmt, title, {"pairing": str(pairing_id), **found}, events)
 
 
 @click.command("list")
@@ -244,6 +282,7 @@ def history(ctx: LedgerContext, pairing: str, fmt: str) -> None:
 )
 @click.option("--status", type=click.Choice([s.value for s in Status]))
 @click.option("--person", help="Only pairings this employee id is part of.")
+@known_at_option
 @format_option
 @pass_ledger
 def list_pairings(
@@ -252,13 +291,15 @@ def list_pairings(
     direction: str | None,
     status: str | None,
     person: str | None,
+    known_at: datetime | None,
     fmt: str,
 ) -> None:
     """List pairings (current roles and direction, after any reversals).
 
     Example: mentorship list --program reverse-2026 --status active --format json
     """
-    records = ctx.views.pairings(program, direction, status, person)
+    views = views_known_at(ctx, known_at)
+    records = views.pairings(program, direction, status, person)
     for record in records:
         record["short_id"] = record["id"][:8]
     emit_records(

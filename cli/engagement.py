@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.context import LedgerContext, pass_ledger
+from cli.known_at import default_as_of, views_known_at
 from cli.output import emit, format_option, side_by_side, table
+from cli.params import known_at_option
 from cli.reports import as_of_date, csv_rows, emit_groups
 from domain.vocabulary import DIRECTIONS
+
+if TYPE_CHECKING:
+    from projections.views import LedgerViews
 
 ENGAGEMENT_METRICS = [
     ("pairings (active)", "pairings"),
@@ -53,6 +58,7 @@ def engagement_table(groups: Sequence[dict[str, Any]], width: int | None = None)
 )
 @click.option("--at-risk", is_flag=True, help="List at-risk, dormant and never-met pairings.")
 @click.option("--monthly", is_flag=True, help="Meetings per calendar month per direction.")
+@known_at_option
 @format_option
 @pass_ledger
 def engagement(
@@ -61,6 +67,7 @@ def engagement(
     by: str | None,
     at_risk: bool,
     monthly: bool,
+    known_at: datetime | None,
     fmt: str,
 ) -> None:
     """How often and how recently active pairs meet, side by side.
@@ -71,22 +78,23 @@ def engagement(
         raise click.UsageError("choose one of --at-risk and --monthly")
     if by is not None and (at_risk or monthly):
         raise click.UsageError("--by does not apply to --at-risk or --monthly")
-    as_of = as_of_date(ctx, as_of_text)
+    as_of = default_as_of(ctx, known_at) if as_of_text is None else as_of_date(ctx, as_of_text)
+    views = views_known_at(ctx, known_at)
     by = by or "direction"
     if at_risk:
-        _at_risk(ctx, as_of, fmt)
+        _at_risk(views, as_of, fmt)
     elif monthly:
-        _monthly(ctx, as_of, fmt)
+        _monthly(views, as_of, fmt)
     else:
-        groups = ctx.views.engagement(as_of, by)
+        groups = views.engagement(as_of, by)
         emit_groups(as_of, by, groups, fmt, engagement_table, ENGAGEMENT_CSV)
 
 
 MONTHLY_COLUMNS = ["key", *DIRECTIONS, "total"]
 
 
-def _monthly(ctx: LedgerContext, as_of: date, fmt: str) -> None:
-    months = ctx.views.monthly(as_of)
+def _monthly(views: LedgerViews, as_of: date, fmt: str) -> None:
+    months = views.monthly(as_of)
 
     def text(width: int | None) -> str:
         if not months:
@@ -130,8 +138,8 @@ AT_RISK_TABLE = [
 ]
 
 
-def _at_risk(ctx: LedgerContext, as_of: date, fmt: str) -> None:
-    listed = ctx.views.at_risk(as_of)
+def _at_risk(views: LedgerViews, as_of: date, fmt: str) -> None:
+    listed = views.at_risk(as_of)
 
     def text(width: int | None) -> str:
         if not listed:

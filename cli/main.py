@@ -136,6 +136,7 @@ def _register() -> None:
         audit,
         demo,
         engagement,
+        entity_history,
         export,
         follow,
         importing,
@@ -159,6 +160,8 @@ def _register() -> None:
     # Read-only subcommands live in their own modules, apart from those that record.
     person.person.add_command(person_show.show)
     program.program.add_command(program_show.show)
+    person.person.add_command(entity_history.person_history)
+    program.program.add_command(entity_history.program_history)
 
 
 _register()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import click
 
@@ -10,7 +10,7 @@ from cli.confirm import confirm_endings, yes_option
 from cli.context import LedgerContext, pass_ledger
 from cli.groups import HelpGroup
 from cli.output import emit_records, format_option
-from cli.params import LEVEL, DateParam, date_option
+from cli.params import LEVEL, DateParam, date_option, known_at_option
 
 
 @click.group(cls=HelpGroup)
@@ -113,15 +113,19 @@ def leave(
 
 
 @click.command("people")
+@known_at_option
 @format_option
 @pass_ledger
-def people(ctx: LedgerContext, fmt: str) -> None:
+def people(ctx: LedgerContext, known_at: datetime | None, fmt: str) -> None:
     """List registered people.
 
     Example: mentorship people --format csv
     """
     columns = ["id", "name", "email", "level", "department", "joined_on", "left_on"]
-    emit_records(ctx.views.people(), columns, fmt, shrink=["name", "email", "department"])
+    from cli.known_at import views_known_at
+
+    people = views_known_at(ctx, known_at).people()
+    emit_records(people, columns, fmt, shrink=["name", "email", "department"])
 
 
 COMMANDS = [person, people]

@@ -6,12 +6,15 @@ Kept apart from cli/person.py (the commands that record) and added to the
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import click
 
 from cli.context import LedgerContext, pass_ledger
+from cli.known_at import views_known_at
 from cli.output import emit, format_option, table, wrap_text
+from cli.params import known_at_option
 
 PROFILE = ["id", "name", "email", "level", "department", "joined_on", "left_on", "left_reason"]
 PAIRING = [
@@ -37,14 +40,15 @@ TABLE = [c for c in PAIRING if c != "with_name"]
 
 @click.command("show")
 @click.argument("employee_id")
+@known_at_option
 @format_option
 @pass_ledger
-def show(ctx: LedgerContext, employee_id: str, fmt: str) -> None:
+def show(ctx: LedgerContext, employee_id: str, known_at: datetime | None, fmt: str) -> None:
     """Show a person: their profile, and every pairing in either role.
 
     Example: mentorship person show E1042 --format json
     """
-    found = ctx.views.person(employee_id)
+    found = views_known_at(ctx, known_at).person(employee_id)
     emit(
         fmt,
         json=lambda: found,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import click
 
@@ -10,7 +10,7 @@ from cli.confirm import confirm_endings, yes_option
 from cli.context import LedgerContext, pass_ledger
 from cli.groups import HelpGroup
 from cli.output import emit_records, format_option
-from cli.params import CADENCE, date_option
+from cli.params import CADENCE, date_option, known_at_option
 from domain.vocabulary import DEFAULT_CADENCE_DAYS
 
 
@@ -68,16 +68,20 @@ def close(ctx: LedgerContext, slug: str, on: date | None, yes: bool) -> None:
 
 
 @click.command("programs")
+@known_at_option
 @format_option
 @pass_ledger
-def programs(ctx: LedgerContext, fmt: str) -> None:
+def programs(ctx: LedgerContext, known_at: datetime | None, fmt: str) -> None:
     """List programs with their pairing counts.
 
     Example: mentorship programs --format json
     """
     columns = ["id", "name", "cadence_days", "launched_on", "closed_on", "pairings", "active"]
     # The slug stays whole: commands take it.
-    emit_records(ctx.views.programs(), columns, fmt, shrink=["name"], optional=["launched_on"])
+    from cli.known_at import views_known_at
+
+    listed = views_known_at(ctx, known_at).programs()
+    emit_records(listed, columns, fmt, shrink=["name"], optional=["launched_on"])
 
 
 COMMANDS = [program, programs]

@@ -6,12 +6,15 @@ Kept apart from cli/program.py (the commands that record) and added to the
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import click
 
 from cli.context import LedgerContext, pass_ledger
+from cli.known_at import default_as_of, views_known_at
 from cli.output import emit, flatten, format_option, table, wrap_text
+from cli.params import known_at_option
 
 HEALTH_LABELS = {
     "healthy": "healthy",
@@ -23,16 +26,17 @@ HEALTH_LABELS = {
 
 @click.command("show")
 @click.argument("slug")
+@known_at_option
 @format_option
 @pass_ledger
-def show(ctx: LedgerContext, slug: str, fmt: str) -> None:
+def show(ctx: LedgerContext, slug: str, known_at: datetime | None, fmt: str) -> None:
     """Show a program: its dates, and its pairings counted by status, ending
     reason and current direction, their meetings, and the health of the active
-    ones today (see `engagement`).
+    ones today (see `engagement`), or, with --known-at, on that day.
 
     Example: mentorship program show reverse-2026 --format json
     """
-    found = ctx.views.program(slug, ctx.today())
+    found = views_known_at(ctx, known_at).program(slug, default_as_of(ctx, known_at))
     # CSV is one row: nested counts become `ended_by_reason.completed` columns.
     flat = flatten(found)
     emit(

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.context import LedgerContext, pass_ledger
+from cli.known_at import default_as_of, views_known_at
 from cli.output import emit, format_option, side_by_side, table
+from cli.params import known_at_option
 from cli.reports import as_of_date, csv_rows
 from domain.vocabulary import END_REASONS, REPORT_HORIZONS, EndReason
+
+if TYPE_CHECKING:
+    from projections.views import LedgerViews
 
 # Completion and a program's planned closure are not dropouts (they are censored).
 DROPOUT_REASONS = [
@@ -136,6 +141,7 @@ def _csv_group(group: dict[str, Any]) -> dict[str, Any]:
 @click.option("--compare", is_flag=True, help="Log-rank test: do the groups differ?")
 @click.option("--causes", is_flag=True, help="Cumulative incidence of each way of ending.")
 @click.option("--people", is_flag=True, help="Participant retention instead of pairings.")
+@known_at_option
 @format_option
 @pass_ledger
 def retention(
@@ -145,6 +151,7 @@ def retention(
     compare: bool,
     causes: bool,
     people: bool,
+    known_at: datetime | None,
     fmt: str,
 ) -> None:
     """How long pairings last before dropping out (Kaplan-Meier, 95% intervals), side by side.
@@ -153,16 +160,17 @@ def retention(
     """
     if people and (by is not None or compare or causes):
         raise click.UsageError("--by, --compare and --causes do not apply to --people")
-    as_of = as_of_date(ctx, as_of_text)
+    as_of = default_as_of(ctx, known_at) if as_of_text is None else as_of_date(ctx, as_of_text)
+    views = views_known_at(ctx, known_at)
     if people:
-        _participants(ctx, as_of, fmt)
+        _participants(views, as_of, fmt)
         return
     by = by or "direction"
     test: dict[str, Any] | None = None
     if compare:
-        groups, test = ctx.views.retention_compared(as_of, by, causes=causes)
+        groups, test = views.retention_compared(as_of, by, causes=causes)
     else:
-        groups = ctx.views.retention(as_of, by, causes=causes)
+        groups = views.retention(as_of, by, causes=causes)
     _emit(as_of, by, groups, test, fmt)
 
 
@@ -213,8 +221,8 @@ def logrank_line(by: str, test: dict[str, Any]) -> str:
 PARTICIPANT_COLUMNS = ["key", "role", "people", "eligible", "retained", "share"]
 
 
-def _participants(ctx: LedgerContext, as_of: date, fmt: str) -> None:
-    groups = ctx.views.participant_retention(as_of)
+def _participants(views: LedgerViews, as_of: date, fmt: str) -> None:
+    groups = views.participant_retention(as_of)
     rows = [[g[c] for c in PARTICIPANT_COLUMNS] for g in groups]
 
     def text(width: int | None) -> str:

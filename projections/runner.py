@@ -9,7 +9,7 @@ or a replay is killed part-way through.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, InternalError
@@ -19,10 +19,11 @@ from projections.damage import BadEvent, damaged_event, out_of_step
 from projections.db import Cursor, ViewDatabase
 from projections.projector import PairingKeys, build_batch
 from projections.schema import PROJECTION, SCHEMA_VERSION, VIEW_TABLES, create_statements
-from projections.source import last_notification_id, read_page
+from projections.source import Row, last_notification_id, read_page
 
 PAGE_SIZE = 100_000
 Progress = Callable[[int, int], None]  # (events done, events to do)
+Source = Callable[[int, int], Sequence[Row]]  # (after notification id, limit) -> page
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,12 @@ class ViewRunner:
         recorder: ApplicationRecorder,
         page_size: int = PAGE_SIZE,
         db: ViewDatabase | None = None,
+        source: Source | None = None,
     ) -> None:
+        """`source` reads the pages (default: the whole log); `--known-at` gives
+        one that ends where the events recorded by then end."""
         self.recorder = recorder
+        self.source = source or (lambda after, limit: read_page(recorder, after, limit))
         self.db = db or ViewDatabase(recorder)
         self.page_size = page_size
         self.keys = PairingKeys()
@@ -113,7 +118,7 @@ class ViewRunner:
         position = self.position()
         todo = last_notification_id(self.recorder) - position.notification_id
         while True:
-            page = read_page(self.recorder, position.notification_id, self.page_size)
+            page = self.source(position.notification_id, self.page_size)
             if not page:
                 return CatchUp(done, time.perf_counter() - started)
             try:

@@ -7,8 +7,8 @@ stale. This class also answers the domain's `ActivePairings` port.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder
@@ -27,6 +27,9 @@ from projections.queries import (
 )
 from projections.references import PairingReferences
 from projections.runner import CatchUp, Progress, ViewRunner
+
+if TYPE_CHECKING:
+    from projections.known_at import KnownLog
 
 _LIST = (
     "SELECT p.id, p.program, p.mentor, p.mentee, p.direction, p.reversals, p.paired_on, "
@@ -66,15 +69,28 @@ class LedgerViews(PairingReferences):
         *,
         reading: bool = False,
         warn: Callable[[str], None] | None = None,
+        known_at: datetime | None = None,
     ) -> None:
+        """With `known_at`, the views hold only what had been recorded by then,
+        built in memory (projections/known_at.py); the stored views are not used."""
         wait = query_lock_wait() if reading else None
         self.runner = ViewRunner(recorder, db=ViewDatabase(recorder, wait))
         self.db = self.runner.db
         self.reading = reading
         self.warn = warn
         self._answered = False
+        self.known_at = known_at
+        self.known: KnownLog | None = None
 
     def catch_up(self, progress: Progress | None = None) -> CatchUp:
+        if self.known_at is not None:
+            if self.known is None:
+                from projections.known_at import known_views
+
+                recorder, size = self.runner.recorder, self.runner.page_size
+                self.runner, self.known = known_views(recorder, self.known_at, size)
+                self.db = self.runner.db
+            return CatchUp(0, 0.0)
         if not self.reading:
             return self.runner.catch_up(progress)
         if not self._answered:
@@ -84,6 +100,15 @@ class LedgerViews(PairingReferences):
             if warning and self.warn is not None:
                 self.warn(warning)
         return CatchUp(0, 0.0)
+
+    def known_version(self, aggregate_id: UUID) -> int | None:
+        """The aggregate's version as known at `known_at` (0: not yet recorded);
+        None without `known_at`, when every version is known."""
+        if self.known_at is None:
+            return None
+        self.catch_up()
+        assert self.known is not None
+        return self.known.version(aggregate_id)
 
     def replay(self, progress: Progress | None = None) -> CatchUp:
         return self.runner.replay(progress)

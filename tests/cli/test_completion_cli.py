@@ -32,4 +32,4 @@ def test_bash_completes_the_subcommands_of_a_group() -> None:
         _MENTORSHIP_COMPLETE="bash_complete", COMP_WORDS="mentorship program ", COMP_CWORD="2"
     )
 
-    assert completed.splitlines() == ["plain,close", "plain,launch", "plain,show"]
+    assert completed.splitlines() == ["plain,close", "plain,history", "plain,launch", "plain,show"]
