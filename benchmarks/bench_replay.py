@@ -11,9 +11,11 @@ Builds the store once (seeded, reused on later runs), then measures in one run:
   * replay: `mentorship replay` (rebuilds every view), events/s as it reports;
   * queries: wall time of `mentorship retention` and `mentorship engagement`
     on the up-to-date store, process start included;
-  * peak memory (maximum resident set size) of the replay process.
+  * peak memory (maximum resident set size) of the replay process;
+  * report: wall time of `mentorship report` (the HTML page) and its size.
 Targets (issue 3): replay >= 150,000 events/s, about half the bare rate; each
-query under 300 ms. Absolute figures are noisy here; compare ratios within a run.
+query under 300 ms; the report under 3 s and 6 MB.
+Absolute figures are noisy here; compare ratios within a run.
 """
 
 from __future__ import annotations
@@ -100,6 +102,15 @@ def query_ms(store: Path, *args: str, runs: int = 7) -> list[float]:
     return times
 
 
+def report(store: Path, runs: int) -> tuple[list[float], int]:
+    """Wall times in ms of `mentorship report` (process start included), and the
+    size in bytes of the page it writes."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "report.html"
+        times = query_ms(store, "report", "--out", str(out), runs=runs)
+        return times, out.stat().st_size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=DEFAULT_STORE)
@@ -127,6 +138,7 @@ def main() -> None:
         ),
         "--help (start-up only)": query_ms(options.store, "--help", runs=runs),
     }  # fmt: skip
+    report_times, report_bytes = report(options.store, runs)
     print(f"events in store            {events:,}")
     print(f"bare read + JSON decode    {bare:,.0f} events/s")
     print(f"mentorship replay          {replay_rate:,.0f} events/s "
@@ -135,6 +147,10 @@ def main() -> None:
     for name, times in timings.items():
         print(f"mentorship {name:<30} median {statistics.median(times):.0f} ms, "
               f"min {min(times):.0f} ms over {len(times)} runs (target < 300 ms)")
+    print(f"mentorship report                         median "
+          f"{statistics.median(report_times):.0f} ms, min {min(report_times):.0f} ms over "
+          f"{len(report_times)} runs (target < 3000 ms); "
+          f"{report_bytes / 1e6:.2f} MB (target < 6 MB)")  # fmt: skip
     if options.json is not None:
         results = {
             "events": events,
@@ -143,6 +159,8 @@ def main() -> None:
             "replay_ratio_to_bare": replay_rate / bare,
             "replay_peak_mb": replay_mb,
             "queries_median_ms": {name: statistics.median(t) for name, t in timings.items()},
+            "report_median_ms": statistics.median(report_times),
+            "report_bytes": report_bytes,
         }
         options.json.write_text(json.dumps(results, indent=2) + "\n")
 
