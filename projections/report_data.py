@@ -1,7 +1,7 @@
 """What `mentorship report` shows, gathered from one read of the views.
 
 The figures come from the same pure functions as `retention` and `engagement`
-(`retention_groups`, `engagement_groups`, `at_risk`, `monthly_meetings`,
+(`retention_groups`, `engagement_groups`, `at_risk`, `monthly_table`,
 `participant_retention`); this module only reads their input rows once, in one
 transaction, and adds the shapes a chart needs (the Kaplan-Meier steps, months
 without meetings as zeros). No click, no HTML: the command renders it.
@@ -18,12 +18,12 @@ from domain.vocabulary import DIRECTIONS
 from projections import engagement, participants, retention
 from projections.queries import (
     first_launch_on,
-    meeting_rows,
+    monthly_meeting_counts,
     pairing_rows,
     person_rows,
     uuid_text,
 )
-from projections.rows import MeetingRow, PairingRow
+from projections.rows import PairingRow
 from projections.survival import Curve, kaplan_meier
 from projections.views import LedgerViews
 
@@ -63,10 +63,9 @@ def gather(
         rows = pairing_rows(cursor, as_of)
         people = person_rows(cursor, as_of)
         launch = first_launch_on(cursor, as_of)
-        meetings = meeting_rows(cursor, as_of)
+        meeting_counts = monthly_meeting_counts(cursor, as_of, chosen)
     if chosen:
         rows = [row for row in rows if row.program in chosen]
-        meetings = meetings_of(rows, meetings)
     # One retention computation with the causes; the plain groups are the same
     # dicts without the causes' members (a test holds them equal to `retention`).
     with_causes = retention.retention_groups(rows, as_of, "direction", causes=True)
@@ -80,7 +79,7 @@ def gather(
         incidence={g["key"]: {k: g[k] for k in _CAUSE_MEMBERS} for g in with_causes},
         engagement=engagement.engagement_groups(rows, as_of, "direction"),
         curves=survival_curves(rows, as_of),
-        monthly=last_months(engagement.monthly_meetings(meetings), as_of),
+        monthly=last_months(engagement.monthly_table(meeting_counts), as_of),
         program_health=engagement.engagement_groups(rows, as_of, "program"),
         at_risk=top,
         at_risk_total=len(listed),
@@ -155,9 +154,3 @@ def last_months(months: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
         "groups": [{"key": label, **found.get(label, zero)} for label in labels],
         "any": any(label in found for label in labels),
     }
-
-
-def meetings_of(rows: list[PairingRow], meetings: list[MeetingRow]) -> list[MeetingRow]:
-    """Meetings of the given pairings only (ids compared as 32 hex digits)."""
-    shown = {row.id for row in rows}
-    return [m for m in meetings if m.pairing_id.replace("-", "") in shown]
