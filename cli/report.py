@@ -61,7 +61,7 @@ def write_report(
     meta: dict[str, Any] = {
         "store": shown_store(ctx.store),
         "as_of": as_of,
-        "generated_at": datetime.now(UTC).replace(microsecond=0),
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "events": recorder.max_notification_id() or 0,
         "version": version("mentorship-ledger"),
         "programs": figures.programs,

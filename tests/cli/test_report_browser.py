@@ -22,6 +22,7 @@ from cli.main import cli
 CHARTS = 6  # survival, endings, monthly, health, cohorts, participants
 
 
+@pytest.fixture(scope="module")
 def chromium() -> str:
     """The system Chromium and an importable Playwright, or skip (or fail in CI)."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -57,15 +58,14 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_report_draws_its_charts_offline_without_errors(
-    report_file: Path, tmp_path: Path
+    chromium: str, report_file: Path, tmp_path: Path
 ) -> None:
-    executable = chromium()
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     requests: list[str] = []
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
