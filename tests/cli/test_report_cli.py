@@ -192,3 +192,16 @@ def test_report_refuses_a_directory_as_its_file(
     line = refused("report", "--out", str(tmp_path))
 
     assert line == f"Error: --out {tmp_path} is a directory; give a file name"
+
+
+def test_pseudonyms_grow_longer_rather_than_collide() -> None:
+    from cli.report_page import pseudonyms
+
+    few = pseudonyms(["E1", "E2"], b"key")
+    many = pseudonyms([f"E{i}" for i in range(1000)], b"key")
+
+    assert few == {"E1": "P-d238", "E2": "P-5fb2"}  # the key's HMAC-SHA256, four digits
+    # 1000 codes of four hex digits would collide: all get six, the first width that doesn't.
+    assert len(set(many.values())) == 1000
+    assert {len(code) for code in many.values()} == {len("P-") + 6}
+    assert pseudonyms(["E1"], b"other key") != {"E1": "P-d238"}
