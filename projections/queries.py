@@ -111,12 +111,16 @@ _MONTHLY = (
 
 
 def monthly_meeting_counts(
-    cursor: Cursor, as_of: date, programs: Sequence[str] = ()
+    cursor: Cursor, as_of: date, programs: Sequence[str] = (), since: date | None = None
 ) -> list[tuple[str, str, int]]:
     """Counted meetings on or before D as `(month, direction in force, count)`,
     counted by the database (a large store holds about a million meetings,
-    several seconds as rows); only those of `programs`, when given."""
+    several seconds as rows); only those of `programs`, and on or after
+    `since`, when given."""
     sql, params = _MONTHLY, [as_of.isoformat()]
+    if since is not None:
+        sql += " AND m.met_on >= ?"
+        params.append(since.isoformat())
     if programs:
         sql += f" AND p.program IN ({', '.join('?' for _ in programs)})"
         params += list(programs)

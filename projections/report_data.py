@@ -63,7 +63,7 @@ def gather(
         rows = pairing_rows(cursor, as_of)
         people = person_rows(cursor, as_of)
         launch = first_launch_on(cursor, as_of)
-        meeting_counts = monthly_meeting_counts(cursor, as_of, chosen)
+        meeting_counts = monthly_meeting_counts(cursor, as_of, chosen, first_shown_month(as_of))
     if chosen:
         rows = [row for row in rows if row.program in chosen]
     # One retention computation with the causes; the plain groups are the same
@@ -136,6 +136,12 @@ def at_risk_ticks(longest: int) -> list[int]:
     rounds = (step for step in (30, 90, 180, 365, 730, 1825) if longest <= step * 8)
     every = next(rounds, -(-longest // 8))
     return list(range(0, longest + 1, every))
+
+
+def first_shown_month(as_of: date) -> date:
+    """The first day of the earliest of the `MONTHS_SHOWN` months up to `as_of`'s."""
+    months = as_of.year * 12 + as_of.month - 1 - (MONTHS_SHOWN - 1)
+    return date(months // 12, months % 12 + 1, 1)
 
 
 def last_months(months: list[dict[str, Any]], as_of: date) -> dict[str, Any]:

@@ -51,6 +51,10 @@ def test_report_embeds_exactly_what_retention_and_engagement_print(
     assert data["meta"]["as_of"] == "2026-11-22"
     assert data["meta"]["events"] == 18
     assert [r["mentor"] for r in data["at_risk"]["listed"]] == ["E2", "E3"]
+    monthly = json.loads(ok("engagement", "--monthly", "--format", "json").stdout)["groups"]
+    shown = {m["key"]: m for m in data["monthly"]["groups"]}
+    assert [shown[m["key"]] for m in monthly] == monthly  # 2026-02, -03 and -10
+    assert len(shown) == 24 and sum(m["total"] for m in shown.values()) == 4
 
 
 def test_report_with_an_as_of_date_matches_the_commands_on_that_date(

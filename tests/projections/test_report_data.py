@@ -8,7 +8,12 @@ from datetime import date, timedelta
 import pytest
 
 from projections.engagement import monthly_table
-from projections.report_data import at_risk_ticks, last_months, survival_curves
+from projections.report_data import (
+    at_risk_ticks,
+    first_shown_month,
+    last_months,
+    survival_curves,
+)
 from projections.rows import PairingRow
 
 AS_OF = date(2026, 3, 1)
@@ -84,6 +89,17 @@ def test_last_months_are_the_24_up_to_the_as_of_month_with_zeros() -> None:
     assert shown["groups"][0] == {
         "key": "2024-04", "traditional": 0, "reverse": 0, "peer": 0, "total": 0,
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("as_of", "first"),
+    [(date(2026, 3, 1), date(2024, 4, 1)), (date(2026, 12, 31), date(2025, 1, 1))],
+)
+def test_the_first_month_shown_is_23_months_before_the_as_of_month(
+    as_of: date, first: date
+) -> None:
+    assert first_shown_month(as_of) == first
+    assert last_months([], as_of)["months"][0] == first.isoformat()[:7]
 
 
 def test_last_months_without_meetings_say_so() -> None:
