@@ -209,3 +209,13 @@ def test_pseudonyms_grow_longer_rather_than_collide() -> None:
     assert len(set(many.values())) == 1000
     assert {len(code) for code in many.values()} == {len("P-") + 6}
     assert pseudonyms(["E1"], b"other key") != {"E1": "P-d238"}
+
+
+def test_report_refuses_a_file_in_a_missing_folder(
+    populated: World, refused: RefusedFn, tmp_path: Path
+) -> None:
+    out = tmp_path / "missing" / "report.html"
+
+    line = refused("report", "--out", str(out))
+
+    assert line == f"Error: cannot write {out}: No such file or directory"
