@@ -14,11 +14,13 @@ the same machine, in one run:
     against the read floor: a bare read plus `json.loads` of the same rows;
   * queries: `retention` and `engagement` (median of several runs, process
     start included) on the up-to-date store, and `--help`;
+  * report: `mentorship report` (the HTML page; median of three) and its size;
   * the same on PostgreSQL when a server answers (default the tests' server).
 Targets (issue 8, at 1,000,000 events on this 2-core machine): import >= 100,000
 events/s on SQLite, >= 40,000 on PostgreSQL; replay >= 200,000 on SQLite, >=
 100,000 on PostgreSQL; queries < 300 ms; peak RSS < 300 MB for import, export
-and replay. Absolute figures are noisy here; compare ratios within one run.
+and replay; the report under 3 s and 6 MB. Absolute figures are noisy here;
+compare ratios within one run.
 """
 
 from __future__ import annotations
@@ -96,7 +98,13 @@ def measure_store(store: str, export: Path, events: int, runs: int) -> dict[str,
     if match is None or int(match.group(1)) != events:
         raise SystemExit(f"unexpected replay output: {output!r}")
     a_year_ago = (date.today() - timedelta(days=365)).isoformat()
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "report.html"
+        report_ms = query_ms(store, "report", "--out", str(page), runs=3)
+        report_mb = page.stat().st_size / 1e6
     return {
+        "report_median_ms": report_ms,
+        "report_mb": report_mb,
         "import_events_per_s": float(imported.group(2).replace(",", "")),
         "import_peak_mb": import_mb,
         "replay_events_per_s": float(match.group(2).replace(",", "")),
@@ -158,6 +166,8 @@ def report(backend: str, r: dict[str, Any]) -> None:
           f"{r['read_floor_events_per_s']:,.0f}/s), peak {r['replay_peak_mb']:.0f} MB")
     for name, ms in r["queries_median_ms"].items():
         print(f"{backend}: {name:<31} median {ms:.0f} ms")  # fmt: skip
+    print(f"{backend}: report                          median {r['report_median_ms']:.0f} ms, "
+          f"{r['report_mb']:.2f} MB")
 
 
 def main() -> None:

@@ -18,8 +18,13 @@ from domain.errors import NotAllowed
     "--store", "demo_store", help="Where to write the demo (default: the global --store)."
 )
 @click.option("--seed", type=int, default=7, show_default=True, help="Random seed.")
+@click.option(
+    "--report",
+    "report_out",
+    help="Where to write the HTML report (default: beside a SQLite store, as STORE-report.html).",
+)
 @click.pass_context
-def demo(ctx: click.Context, demo_store: str | None, seed: int) -> None:
+def demo(ctx: click.Context, demo_store: str | None, seed: int, report_out: str | None) -> None:
     """Build a realistic synthetic organisation in an empty store and report on it.
 
     Example: mentorship demo --store demo.db --seed 42
@@ -55,12 +60,29 @@ def demo(ctx: click.Context, demo_store: str | None, seed: int) -> None:
     engagement = views.engagement(today)
     click.echo(f"\nEngagement as of {today} (active pairings, by current direction):")
     click.echo(engagement_table(engagement))
+    from cli.report import write_report
+
+    written = write_report(target, report_out or demo_report_path(target.store))
     # Hints go to stderr: stdout is the report, and it ends with the tables.
+    click.echo(f"\nReport (open it in a browser): {written}", err=True)
     click.echo(
-        f"\nTry: mentorship --store {target.store} list --status active | head\n"
+        f"Try: mentorship --store {target.store} list --status active | head\n"
         f"     mentorship --store {target.store} engagement --at-risk",
         err=True,
     )
+
+
+def demo_report_path(store: str) -> str:
+    """`demo.db` -> `demo-report.html` beside it; for PostgreSQL, the default file."""
+    from pathlib import Path
+
+    from cli.report import DEFAULT_OUT
+    from domain.store import is_postgres
+
+    if is_postgres(store):
+        return DEFAULT_OUT
+    path = Path(store)
+    return str(path.with_name(f"{path.stem}-report.html"))
 
 
 COMMANDS = [demo]

@@ -145,6 +145,7 @@ def _register() -> None:
         person_show,
         program,
         program_show,
+        report,
         reports,
         retention,
         schema,
@@ -152,7 +153,7 @@ def _register() -> None:
 
     modules = (
         *(person, program, pairing, audit, retention, engagement, reports, schema, demo),
-        *(follow, export, importing),
+        *(follow, export, importing, report),
     )
     for module in modules:
         for command in module.COMMANDS:

@@ -50,6 +50,12 @@ def csv_rows(groups: Sequence[dict[str, Any]], columns: Sequence[str]) -> list[l
     ]
 
 
+def groups_document(as_of: date, by: str, groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """What `retention` and `engagement` print with --format json, and what the
+    HTML report embeds for them: one shape, built here only."""
+    return {"as_of": as_of, "by": by, "groups": groups}
+
+
 def emit_groups(
     as_of: date,
     by: str,
@@ -67,7 +73,7 @@ def emit_groups(
 
     emit(
         fmt,
-        json=lambda: {"as_of": as_of, "by": by, "groups": groups},
+        json=lambda: groups_document(as_of, by, groups),
         csv=lambda: (csv_columns, csv_rows(groups, csv_columns)),
         table=text,
     )

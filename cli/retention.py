@@ -12,7 +12,7 @@ from cli.context import LedgerContext, pass_ledger
 from cli.known_at import default_as_of, views_known_at
 from cli.output import emit, format_option, side_by_side, table
 from cli.params import known_at_option
-from cli.reports import as_of_date, csv_rows
+from cli.reports import as_of_date, csv_rows, groups_document
 from domain.vocabulary import END_REASONS, REPORT_HORIZONS, EndReason
 
 if TYPE_CHECKING:
@@ -198,7 +198,7 @@ def _emit(
             parts += ["", logrank_line(by, test)]
         return "\n".join(parts)
 
-    data: dict[str, Any] = {"as_of": as_of, "by": by, "groups": groups}
+    data = groups_document(as_of, by, groups)
     if test is not None:
         data["logrank"] = test
     emit(

@@ -136,13 +136,20 @@ def _at_risk_entry(row: PairingRow, state: str, as_of: date, age: int) -> dict[s
 
 def monthly_meetings(meetings: Iterable[MeetingRow]) -> list[dict[str, Any]]:
     """Meetings per calendar month, split by the direction in force that day."""
-    counts: dict[str, dict[str, int]] = {}
-    for meeting in meetings:
-        if meeting.direction not in DIRECTIONS:
-            raise ValueError(f"unknown direction {meeting.direction!r} on a meeting")
-        per_direction = counts.setdefault(month(meeting.on), dict.fromkeys(DIRECTIONS, 0))
-        per_direction[meeting.direction] += 1
+    return monthly_table((month(meeting.on), meeting.direction, 1) for meeting in meetings)
+
+
+def monthly_table(counts: Iterable[tuple[str, str, int]]) -> list[dict[str, Any]]:
+    """Meetings per calendar month by direction, from `(month, direction, count)`
+    triples such as `queries.monthly_meeting_counts` gives; a month and direction
+    may come more than once (they add up)."""
+    table: dict[str, dict[str, int]] = {}
+    for key, direction, count in counts:
+        if direction not in DIRECTIONS:
+            raise ValueError(f"unknown direction {direction!r} on a meeting")
+        per_direction = table.setdefault(key, dict.fromkeys(DIRECTIONS, 0))
+        per_direction[direction] += count
     return [
         {"key": key, **per_direction, "total": sum(per_direction.values())}
-        for key, per_direction in sorted(counts.items())
+        for key, per_direction in sorted(table.items())
     ]

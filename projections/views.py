@@ -20,7 +20,7 @@ from projections.answering import catch_up_for_query, query_lock_wait
 from projections.db import ViewDatabase
 from projections.queries import (
     first_launch_on,
-    meeting_rows,
+    monthly_meeting_counts,
     pairing_rows,
     person_rows,
     uuid_text,
@@ -254,5 +254,5 @@ class LedgerViews(PairingReferences):
     def monthly(self, as_of: date) -> list[dict[str, Any]]:
         self.catch_up()
         with self.db.transaction(commit=False) as cursor:
-            meetings = meeting_rows(cursor, as_of)
-        return engagement.monthly_meetings(meetings)
+            counts = monthly_meeting_counts(cursor, as_of)
+        return engagement.monthly_table(counts)

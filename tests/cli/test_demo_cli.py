@@ -162,3 +162,14 @@ def test_the_same_seed_gives_the_same_organisation(demo: Demo, tmp_path: Path) -
     assert result.stdout.splitlines()[0] == demo.lines[0].replace(str(demo.store), str(other))
     again = succeeded("--store", str(other), "list", "--format", "json").stdout
     assert again == demo.query("list", "--format", "json")
+
+
+def test_demo_writes_the_html_report_beside_its_store(demo: Demo) -> None:
+    report = demo.store.with_name("a-report.html")
+
+    assert f"Report (open it in a browser): {report}" in demo.result.stderr.splitlines()
+    page = report.read_text(encoding="utf-8")
+    block = page.split('<script type="application/json" id="report-data">')[1]
+    data = json.loads(block.split("</script>")[0])
+    assert data["retention"] == demo.json("retention")
+    assert data["engagement"] == demo.json("engagement")
