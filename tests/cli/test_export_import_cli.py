@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from backends import Stores
 from cli_helpers import CLEAN_ENV, POPULATED_EVENTS, TODAY, Backend, one_error_line
 from click.testing import CliRunner, Result
 
@@ -40,12 +40,9 @@ def demo_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, bytes]:
     return str(path), result.stdout_bytes
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "copy.db")
-    else:
-        yield request.getfixturevalue("postgres_store")
+@pytest.fixture
+def empty_store(stores: Stores) -> str:
+    return stores("copy.db")
 
 
 def test_round_trip_gives_the_same_store(

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import Stores
 from follow_helpers import (
     ACTOR,
     APPLIED,
@@ -35,12 +36,9 @@ from domain.application import MentorshipLedger
 from domain.mentorship import EndReason
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "ledger.db")
-    url: str = request.getfixturevalue("postgres_store")
-    return url
+@pytest.fixture
+def store(stores: Stores) -> str:
+    return stores()
 
 
 def test_follow_applies_events_written_after_it_started_and_stops_on_sigint(
