@@ -30,6 +30,9 @@ SUMMARY = re.compile(
 )
 
 
+SQLITE_FILE = "about SQLite file paths"
+
+
 def invoke(*args: str) -> Result:
     runner = CliRunner(env={**CLEAN_ENV, "MENTORSHIP_ACTOR": "demo-runner"})
     return runner.invoke(cli, list(args), catch_exceptions=True)
@@ -137,6 +140,7 @@ def test_demo_refuses_a_store_that_already_has_events(demo: Demo) -> None:
     assert demo.query("replay").split(" in ")[0] == before.split(" in ")[0]
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_demo_refuses_a_directory_as_its_store(tmp_path: Path) -> None:
     message = one_error_line(invoke("demo", "--store", str(tmp_path)))
 

@@ -19,6 +19,9 @@ from domain.person import person_id
 QUERIES = ("list", "people", "programs", "retention", "engagement")
 
 
+SQLITE_FILE = "about a missing SQLite file"
+
+
 def invoke(store: str, *args: str) -> Result:
     """`mentorship --store STORE ARGS...` through the real root group."""
     runner = CliRunner(env={**CLEAN_ENV, "MENTORSHIP_ACTOR": "tester"})
@@ -184,6 +187,7 @@ def test_export_writes_one_event_a_line(backend: Backend, monkeypatch: pytest.Mo
     }
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_export_creates_no_store(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
 

@@ -19,6 +19,8 @@ from click.testing import CliRunner, Result
 
 from cli.main import cli
 
+SQLITE_FILE = "about SQLite file paths"
+
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
     runner = CliRunner(env={**CLEAN_ENV, **(env or {})})
@@ -44,6 +46,7 @@ def _actors(*store: str, env: dict[str, str] | None = None) -> list[str]:
     return [event["actor"] for event in found["events"]]
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_a_directory_is_not_a_store(tmp_path: Path) -> None:
     for command in (("people",), ("person", "add", "E1", "--name", "Ada")):
         message = one_error_line(invoke("--store", str(tmp_path), *command))
@@ -52,6 +55,7 @@ def test_a_directory_is_not_a_store(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_a_store_in_a_missing_directory_is_refused(tmp_path: Path) -> None:
     store = tmp_path / "missing" / "ledger.db"
 
@@ -61,6 +65,7 @@ def test_a_store_in_a_missing_directory_is_refused(tmp_path: Path) -> None:
     assert not store.parent.exists()
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_a_file_that_is_not_a_database_is_refused_in_one_line(tmp_path: Path) -> None:
     store = tmp_path / "notes.db"
     store.write_text("not a database\n")
@@ -70,6 +75,7 @@ def test_a_file_that_is_not_a_database_is_refused_in_one_line(tmp_path: Path) ->
     assert message == "Error: cannot use the store: file is not a database"
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_a_store_inside_a_file_is_refused_in_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "notes.txt"
     blocker.write_text("a file, not a directory\n")
@@ -123,6 +129,7 @@ def test_the_store_option_beats_the_environment(stores: Stores) -> None:
     assert [p["id"] for p in listed] == ["E2"]
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_the_default_store_is_mentorship_db_in_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

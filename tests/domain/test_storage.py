@@ -42,6 +42,9 @@ ACTOR = "hr.admin"
 TODAY = date(2026, 11, 22)
 
 
+SQLITE_FILE = "about SQLite file paths"
+
+
 def one_of_every_event() -> list[Any]:
     """Every event type the domain has, raised on aggregates that are never saved."""
     person = Person.register(
@@ -246,6 +249,7 @@ def test_a_malformed_store_url_is_invalid(store: str, message: str) -> None:
     assert str(caught.value) == message
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_a_file_path_selects_sqlite(tmp_path: Path) -> None:
     env = store_environment(str(tmp_path / "ledger.db"))
 
@@ -253,6 +257,7 @@ def test_a_file_path_selects_sqlite(tmp_path: Path) -> None:
     assert env["SQLITE_DBNAME"] == str(tmp_path / "ledger.db")
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_a_store_in_a_missing_directory_is_invalid(tmp_path: Path) -> None:
     store = str(tmp_path / "nowhere" / "ledger.db")
 
@@ -263,6 +268,7 @@ def test_a_store_in_a_missing_directory_is_invalid(tmp_path: Path) -> None:
     assert not (tmp_path / "nowhere").exists()
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_a_directory_is_not_a_store(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as caught:
         MentorshipLedger(str(tmp_path))

@@ -35,6 +35,8 @@ from follow_helpers import (
 from domain.application import MentorshipLedger
 from domain.mentorship import EndReason
 
+SQLITE_FILE = "about a missing SQLite file"
+
 
 @pytest.fixture
 def store(stores: Stores) -> str:
@@ -101,6 +103,7 @@ def test_follow_resumes_from_its_position_after_sigterm(
         app.close()
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_follow_on_a_missing_store_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
     path = tmp_path / "missing.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MENTORSHIP_")}
