@@ -29,6 +29,12 @@ class PostgresServer:
         self.base = POSTGRES_ADMIN.rsplit("/", 1)[0]  # the server's URL without a database
         self.created: list[str] = []
         self.free: list[str] = []
+        self.public_schema: dict[str, list[str]] = {}  # url -> how to recreate it
+
+    def _connect(self, url: str) -> Any:
+        import psycopg
+
+        return psycopg.connect(url, autocommit=True, connect_timeout=3)
 
     def borrow(self) -> str:
         """The URL of an empty database."""
@@ -37,22 +43,24 @@ class PostgresServer:
         name = f"mentorship_test_{uuid.uuid4().hex[:12]}"
         self.admin.execute(f'CREATE DATABASE "{name}"')
         self.created.append(name)
-        return f"{self.base}/{name}"
+        url = f"{self.base}/{name}"
+        with self._connect(url) as connection:
+            self.public_schema[url] = _public_schema_as_created(connection)
+        return url
 
     def empty(self, url: str) -> None:
         """Empties a borrowed database: tables, functions, triggers and all. Whatever
         is still connected to it (a leaked connection, a killed worker) is cut off."""
-        import psycopg
-
         name = url.rsplit("/", 1)[1]
         self.admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = %s AND pid <> pg_backend_pid()",
             (name,),
         )
-        with psycopg.connect(url, autocommit=True, connect_timeout=3) as connection:
+        with self._connect(url) as connection:
             connection.execute("DROP SCHEMA public CASCADE")
-            connection.execute("CREATE SCHEMA public")
+            for statement in self.public_schema[url]:
+                connection.execute(statement)
 
     def give_back(self, url: str) -> None:
         try:
@@ -67,6 +75,23 @@ class PostgresServer:
     def drop_all(self) -> None:
         for name in self.created:
             self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _public_schema_as_created(connection: Any) -> list[str]:
+    """The statements that recreate the `public` schema of a new database with its
+    owner and privileges (a role granted only USAGE must still be able to read)."""
+    owner, grants = connection.execute(
+        "SELECT nspowner::regrole::text, "
+        "  (SELECT coalesce(array_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
+        "     ELSE a.grantee::regrole::text END || ' ' || a.privilege_type), '{}') "
+        "   FROM aclexplode(n.nspacl) a WHERE a.grantee <> n.nspowner) "
+        "FROM pg_namespace n WHERE nspname = 'public'"
+    ).fetchone()
+    statements = ["CREATE SCHEMA public", f"ALTER SCHEMA public OWNER TO {owner}"]
+    for grant in grants:
+        grantee, privilege = grant.rsplit(" ", 1)
+        statements.append(f"GRANT {privilege} ON SCHEMA public TO {grantee}")
+    return statements
 
 
 class PostgresDatabases:
