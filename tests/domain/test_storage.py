@@ -3,6 +3,7 @@ upcasting old event versions, the choice of store, and personal-data markers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -92,9 +93,15 @@ def one_of_every_event() -> list[Any]:
 
 
 @pytest.fixture
-def mapper(empty_ledger: MentorshipLedger) -> PayloadMapper:
-    assert isinstance(empty_ledger.mapper, PayloadMapper)
-    return empty_ledger.mapper
+def mapper(tmp_path: Path) -> Iterator[PayloadMapper]:
+    """The application's mapper; it does not depend on the backend, so an SQLite
+    file is enough (the round trip through both stores is tested below)."""
+    app = MentorshipLedger(str(tmp_path / "mapper.db"), today=lambda: TODAY)
+    try:
+        assert isinstance(app.mapper, PayloadMapper)
+        yield app.mapper
+    finally:
+        app.close()
 
 
 def test_every_event_type_survives_a_round_trip_through_the_mapper(mapper) -> None:
