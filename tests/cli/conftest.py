@@ -54,20 +54,8 @@ from cli.context import LedgerContext
 from cli.main import cli
 from domain.application import MentorshipLedger
 
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Every test on the ledger fixtures runs on SQLite and PostgreSQL, unless it is
-    marked `sqlite_only` (it is about the SQLite file itself)."""
-    if "ledger_backend" in metafunc.fixturenames:
-        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
-        params = ["sqlite"] if only_sqlite else ["sqlite", "postgres"]
-        metafunc.parametrize("ledger_backend", params, indirect=True)
-
-
-@pytest.fixture
-def ledger_backend(request: pytest.FixtureRequest) -> str:
-    """The backend, "sqlite" or "postgres", of the test's store (see pytest_generate_tests)."""
-    return str(request.param)
+# `ledger_backend` (SQLite and PostgreSQL, or SQLite only for tests marked
+# `sqlite_only`) comes from tests/conftest.py.
 
 
 @pytest.fixture

@@ -23,11 +23,11 @@ import sqlite3
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
+from backends import Stores
 from cli_helpers import CLEAN_ENV, one_error_line
 from click.testing import CliRunner, Result
 
@@ -118,10 +118,10 @@ class Store:
         )
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    is_sqlite = request.param == "sqlite"
-    url = str(tmp_path / "ledger.db") if is_sqlite else request.getfixturevalue("postgres_store")
+@pytest.fixture
+def store(stores: Stores) -> Store:
+    is_sqlite = stores.backend == "sqlite"
+    url = stores()
     succeeded(url, "person", "add", "E1", "--name", "Ada Lovelace", "--level", "7")
     succeeded(url, "person", "add", "E2", "--name", "Brian K", "--level", "3")
     succeeded(url, "program", "launch", "p-2020", "--name", "P", "--on", "2020-01-06")

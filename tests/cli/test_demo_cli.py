@@ -1,10 +1,10 @@
 """`mentorship demo`: a seeded synthetic organisation in an empty store.
 
-The demo runs twice in this module (about a second each): into `--store a.db`
-and, with the same seed, into the global `--store b.db`. The generator's exact
-counts belong to its own tests; here the summary must agree with what the other
-commands read back from the store, and the reports must match the report
-commands. The demo uses the real today.
+The demo runs in this module into `--store a.db` (SQLite, shared by the tests),
+and, with the same seed, into the global `--store b.db` on SQLite and on
+PostgreSQL. The generator's exact counts belong to its own tests; here the
+summary must agree with what the other commands read back from the store, and
+the reports must match the report commands. The demo uses the real today.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import Stores
 from cli_helpers import CLEAN_ENV, RefusedFn, World, one_error_line
 from click.testing import CliRunner, Result
 
@@ -27,6 +28,9 @@ SUMMARY = re.compile(
     r"(?P<retractions>\d+) retractions, (?P<departures>\d+) departures "
     r"\((?P<events>\d+) events\)\.$"
 )
+
+
+SQLITE_FILE = "about SQLite file paths"
 
 
 def invoke(*args: str) -> Result:
@@ -136,6 +140,7 @@ def test_demo_refuses_a_store_that_already_has_events(demo: Demo) -> None:
     assert demo.query("replay").split(" in ")[0] == before.split(" in ")[0]
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_demo_refuses_a_directory_as_its_store(tmp_path: Path) -> None:
     message = one_error_line(invoke("demo", "--store", str(tmp_path)))
 
@@ -154,13 +159,13 @@ def test_demo_refuses_the_global_store_when_it_has_events(
     )
 
 
-def test_the_same_seed_gives_the_same_organisation(demo: Demo, tmp_path: Path) -> None:
-    other = tmp_path / "b.db"
+def test_the_same_seed_gives_the_same_organisation(demo: Demo, stores: Stores) -> None:
+    other = stores("b.db")  # on SQLite and on PostgreSQL: the same as the SQLite demo
 
-    result = succeeded("--store", str(other), "demo", "--seed", "3")
+    result = succeeded("--store", other, "demo", "--seed", "3")
 
-    assert result.stdout.splitlines()[0] == demo.lines[0].replace(str(demo.store), str(other))
-    again = succeeded("--store", str(other), "list", "--format", "json").stdout
+    assert result.stdout.splitlines()[0] == demo.lines[0].replace(str(demo.store), other)
+    again = succeeded("--store", other, "list", "--format", "json").stdout
     assert again == demo.query("list", "--format", "json")
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from backends import Stores
 from cli_helpers import CLEAN_ENV, POPULATED_EVENTS, TODAY, Backend, one_error_line
 from click.testing import CliRunner, Result
 
@@ -18,6 +18,9 @@ from domain.person import person_id
 from domain.synthetic import generate_organisation
 
 QUERIES = ("list", "people", "programs", "retention", "engagement")
+
+
+SQLITE_FILE = "about a missing SQLite file"
 
 
 def invoke(store: str, *args: str) -> Result:
@@ -41,12 +44,9 @@ def demo_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, bytes]:
     return str(path), result.stdout_bytes
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "copy.db")
-    else:
-        yield request.getfixturevalue("postgres_store")
+@pytest.fixture
+def empty_store(stores: Stores) -> str:
+    return stores("copy.db")
 
 
 def test_round_trip_gives_the_same_store(
@@ -192,6 +192,7 @@ def test_export_writes_one_event_a_line(backend: Backend, monkeypatch: pytest.Mo
     }
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_export_creates_no_store(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
 

@@ -2,6 +2,8 @@
 application): `--store`, `$MENTORSHIP_STORE`, `--actor`, `$MENTORSHIP_ACTOR`.
 
 Every date given is long past, so these tests do not depend on the real today.
+Tests on a store run on SQLite and PostgreSQL (`stores`); those about file paths
+are about SQLite by nature.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import json
 from pathlib import Path
 
 import pytest
+from backends import Stores
 from cli_helpers import CLEAN_ENV, one_error_line
 from click.testing import CliRunner, Result
 
 from cli.main import cli
+
+SQLITE_FILE = "about SQLite file paths"
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -41,6 +46,7 @@ def _actors(*store: str, env: dict[str, str] | None = None) -> list[str]:
     return [event["actor"] for event in found["events"]]
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_a_directory_is_not_a_store(tmp_path: Path) -> None:
     for command in (("people",), ("person", "add", "E1", "--name", "Ada")):
         message = one_error_line(invoke("--store", str(tmp_path), *command))
@@ -49,6 +55,7 @@ def test_a_directory_is_not_a_store(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_a_store_in_a_missing_directory_is_refused(tmp_path: Path) -> None:
     store = tmp_path / "missing" / "ledger.db"
 
@@ -58,6 +65,7 @@ def test_a_store_in_a_missing_directory_is_refused(tmp_path: Path) -> None:
     assert not store.parent.exists()
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_a_file_that_is_not_a_database_is_refused_in_one_line(tmp_path: Path) -> None:
     store = tmp_path / "notes.db"
     store.write_text("not a database\n")
@@ -67,6 +75,7 @@ def test_a_file_that_is_not_a_database_is_refused_in_one_line(tmp_path: Path) ->
     assert message == "Error: cannot use the store: file is not a database"
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_a_store_inside_a_file_is_refused_in_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "notes.txt"
     blocker.write_text("a file, not a directory\n")
@@ -97,30 +106,30 @@ def test_a_store_url_must_be_postgresql_and_complete(store: str, expected: str) 
     assert one_error_line(invoke("--store", store, "programs")) == expected
 
 
-def test_the_environment_selects_the_store(tmp_path: Path) -> None:
-    store = tmp_path / "from-env.db"
-    env = {"MENTORSHIP_STORE": str(store), "MENTORSHIP_ACTOR": "carol"}
+def test_the_environment_selects_the_store(stores: Stores) -> None:
+    store = stores("from-env.db")
+    env = {"MENTORSHIP_STORE": store, "MENTORSHIP_ACTOR": "carol"}
 
     succeeded("person", "add", "E1", "--name", "Ada Lovelace", env=env)
 
-    assert store.is_file()
     listed = json.loads(succeeded("people", "--format", "json", env=env).stdout)
     assert [p["id"] for p in listed] == ["E1"]
-    by_option = succeeded("--store", str(store), "people", "--format", "csv")
+    by_option = succeeded("--store", store, "people", "--format", "csv")
     assert by_option.stdout.splitlines()[1].startswith("E1,Ada Lovelace,")
 
 
-def test_the_store_option_beats_the_environment(tmp_path: Path) -> None:
-    env = {"MENTORSHIP_STORE": str(tmp_path / "env.db"), "MENTORSHIP_ACTOR": "carol"}
+def test_the_store_option_beats_the_environment(stores: Stores) -> None:
+    env = {"MENTORSHIP_STORE": stores("env.db"), "MENTORSHIP_ACTOR": "carol"}
     succeeded("person", "add", "E1", "--name", "Ada Lovelace", env=env)
 
-    other = ("--store", str(tmp_path / "other.db"))
+    other = ("--store", stores("other.db"))
     succeeded(*other, "person", "add", "E2", "--name", "Grace Hopper", env=env)
 
     listed = json.loads(succeeded(*other, "people", "--format", "json", env=env).stdout)
     assert [p["id"] for p in listed] == ["E2"]
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_the_default_store_is_mentorship_db_in_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -131,8 +140,8 @@ def test_the_default_store_is_mentorship_db_in_the_working_directory(
     assert (tmp_path / "mentorship.db").is_file()
 
 
-def test_each_invocation_reopens_the_store_and_sees_earlier_ones(tmp_path: Path) -> None:
-    store = ("--store", str(tmp_path / "ledger.db"))
+def test_each_invocation_reopens_the_store_and_sees_earlier_ones(stores: Stores) -> None:
+    store = ("--store", stores())
     env = {"MENTORSHIP_ACTOR": "carol"}
     pairing = _record_a_pairing(*store, env=env)
 
@@ -143,8 +152,8 @@ def test_each_invocation_reopens_the_store_and_sees_earlier_ones(tmp_path: Path)
     assert [(p["id"], p["meetings"], p["minutes"]) for p in listed] == [(pairing, 1, 30)]
 
 
-def test_the_actor_defaults_to_the_environment(tmp_path: Path) -> None:
-    store = ("--store", str(tmp_path / "ledger.db"))
+def test_the_actor_defaults_to_the_environment(stores: Stores) -> None:
+    store = ("--store", stores())
     _record_a_pairing(*store, env={"MENTORSHIP_ACTOR": "carol"})
 
     succeeded(*store, "--actor", "dave", "meet", "E1/E2", "--minutes", "5", "--on", "2020-03-02")
@@ -153,10 +162,10 @@ def test_the_actor_defaults_to_the_environment(tmp_path: Path) -> None:
 
 
 def test_the_actor_falls_back_to_the_os_user_name(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    stores: Stores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(getpass, "getuser", lambda: "osuser")
-    store = ("--store", str(tmp_path / "ledger.db"))
+    store = ("--store", stores())
 
     _record_a_pairing(*store)
 
@@ -164,13 +173,13 @@ def test_the_actor_falls_back_to_the_os_user_name(
 
 
 def test_the_actor_is_unknown_without_any_user_name(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    stores: Stores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def no_user() -> str:
         raise OSError("no user name")
 
     monkeypatch.setattr(getpass, "getuser", no_user)
-    store = ("--store", str(tmp_path / "ledger.db"))
+    store = ("--store", stores())
 
     _record_a_pairing(*store)
 

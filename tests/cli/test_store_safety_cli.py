@@ -25,6 +25,9 @@ from click.testing import CliRunner, Result
 
 from cli.main import cli
 
+# File locks, read-only files and missing files are SQLite's; the PostgreSQL
+# counterparts are in test_postgres_safety_cli.py.
+pytestmark = pytest.mark.sqlite_only(reason="about SQLite file locks and read-only files")
 QUICK = {"MENTORSHIP_LOCK_TIMEOUT": "1", "MENTORSHIP_ACTOR": "carol"}
 BUSY = "Error: the store is busy: another process held a lock for 1 s; try again"
 NOBODY = 65534

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import Stores
 from eventsourcing.domain import DomainEventProtocol
 
 from domain.application import MentorshipLedger
@@ -45,6 +47,22 @@ class Demo:
         self.people = {i: app.get_person(i) for i in ids}
 
 
+@pytest.fixture
+def new_ledger(stores: Stores) -> Iterator[Callable[[str], MentorshipLedger]]:
+    """Ledgers on the test's named stores, SQLite or PostgreSQL; closed afterwards."""
+    opened: list[MentorshipLedger] = []
+
+    def _open(name: str) -> MentorshipLedger:
+        opened.append(MentorshipLedger(stores(name), today=lambda: TODAY))
+        return opened[-1]
+
+    yield _open
+    for app in opened:
+        app.close()
+
+
+# The demo organisation's statistics do not depend on the backend; it is written
+# once per module, on SQLite, as writing it again on PostgreSQL would only cost time.
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     app = ledger(tmp_path_factory.mktemp("demo") / "demo.db")
@@ -53,15 +71,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     return Demo(app, summary, progress)
 
 
-def test_the_same_seed_writes_the_same_organisation_twice(tmp_path: Path) -> None:
-    first, second = ledger(tmp_path / "a.db"), ledger(tmp_path / "b.db")
+def test_the_same_seed_writes_the_same_organisation_twice(
+    new_ledger: Callable[[str], MentorshipLedger],
+) -> None:
+    first, second = new_ledger("a.db"), new_ledger("b.db")
     summary = generate_organisation(first, seed=3, people=80, pairings=80)
     assert generate_organisation(second, seed=3, people=80, pairings=80) == summary
     assert payloads(first) == payloads(second)
 
 
-def test_different_seeds_write_different_organisations(tmp_path: Path) -> None:
-    first, second = ledger(tmp_path / "a.db"), ledger(tmp_path / "b.db")
+def test_different_seeds_write_different_organisations(
+    new_ledger: Callable[[str], MentorshipLedger],
+) -> None:
+    first, second = new_ledger("a.db"), new_ledger("b.db")
     generate_organisation(first, seed=1, people=80, pairings=80)
     generate_organisation(second, seed=2, people=80, pairings=80)
     assert payloads(first) != payloads(second)
@@ -168,15 +190,19 @@ def test_every_pairing_obeys_the_domain_rules(demo: Demo) -> None:
             assert any(person.left_on == p.ended_on for person in leaver)
 
 
-def test_it_refuses_a_store_that_already_holds_the_programs(tmp_path: Path) -> None:
-    app = ledger(tmp_path / "again.db")
+def test_it_refuses_a_store_that_already_holds_the_programs(
+    new_ledger: Callable[[str], MentorshipLedger],
+) -> None:
+    app = new_ledger("again.db")
     generate_organisation(app, people=20, pairings=10)
     with pytest.raises(AlreadyExists):
         generate_organisation(app, people=20, pairings=10)
 
 
-def test_a_tiny_organisation_still_obeys_the_rules(tmp_path: Path) -> None:
-    app = ledger(tmp_path / "tiny.db")
+def test_a_tiny_organisation_still_obeys_the_rules(
+    new_ledger: Callable[[str], MentorshipLedger],
+) -> None:
+    app = new_ledger("tiny.db")
     summary = generate_organisation(app, people=1, pairings=5, years=0.5)
     assert (summary.people, summary.programs, summary.pairings) == (1, 3, 0)
     assert summary.events == app.recorder.max_notification_id()

@@ -1,9 +1,13 @@
 """Shared world for the domain tests.
 
-A ledger on a fresh SQLite file in `tmp_path`, a fixed "today", five people and
+A ledger on a fresh store, a fixed "today", five people and
 one launched program. `ActivePairings` is faked by a list of pairing ids that
 the tests know about; the fake reads each one back through the application, so
 leaving and closing see exactly what the event store says.
+
+Every test on a store runs twice: on an SQLite file in `tmp_path` and on a
+throw-away PostgreSQL database (`ledger_backend`, from tests/conftest.py), unless
+it is marked `sqlite_only`.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
-from pathlib import Path
 from uuid import UUID
 
 import pytest
+from backends import Stores
 
 from domain.application import MentorshipLedger
 from domain.mentorship import Direction, Mentorship
@@ -66,8 +70,9 @@ def today() -> date:
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> str:
-    return str(tmp_path / "ledger.db")
+def store_path(stores: Stores) -> str:
+    """The test's store: an SQLite file path or a PostgreSQL URL, by `ledger_backend`."""
+    return stores()
 
 
 @pytest.fixture

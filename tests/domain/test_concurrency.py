@@ -1,4 +1,4 @@
-"""Several OS processes writing to the same SQLite file at the same moment.
+"""Several OS processes writing to the same store (SQLite file or PostgreSQL database) at once.
 
 Each worker is a fresh `python -c` process. Workers first open the ledger, then
 touch a `ready-N` file and spin until the test creates `go`, so the writes

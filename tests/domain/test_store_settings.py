@@ -14,7 +14,10 @@ from domain.application import MentorshipLedger
 from domain.errors import InvalidInput, StoreUnavailable
 from domain.store import lock_timeout, no_store_message, store_environment
 
+SQLITE_FILE = "about the SQLite file itself (in-memory and URI refusal, paths, file modes)"
 
+
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 @pytest.mark.parametrize(
     ("store", "message"),
     [
@@ -72,6 +75,7 @@ def test_a_lock_timeout_that_is_not_a_whole_positive_number_is_refused(
     )
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_opening_without_creating_refuses_a_missing_file_and_creates_nothing(
     tmp_path: Path,
 ) -> None:
@@ -87,6 +91,7 @@ def test_opening_without_creating_refuses_a_missing_file_and_creates_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_opening_without_creating_refuses_a_file_without_events(tmp_path: Path) -> None:
     store = tmp_path / "empty.db"
     store.write_bytes(b"")
@@ -97,6 +102,7 @@ def test_opening_without_creating_refuses_a_file_without_events(tmp_path: Path) 
     assert str(caught.value).startswith(f"no store at {store}: ")
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_opening_without_creating_is_a_uri_that_cannot_create_the_file(tmp_path: Path) -> None:
     (tmp_path / "a b?.db").write_bytes(b"")
 
@@ -112,6 +118,7 @@ def test_the_message_for_a_missing_postgresql_store_hides_the_password() -> None
     assert message.startswith("no store at postgresql://app@db.internal:6543/mentoring: ")
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_a_new_store_and_its_log_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
     ledger = MentorshipLedger(str(tmp_path / "new.db"))
     try:
@@ -124,6 +131,7 @@ def test_a_new_store_and_its_log_files_are_readable_by_their_owner_only(tmp_path
     assert modes == {"new.db": 0o600, "new.db-wal": 0o600, "new.db-shm": 0o600}
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_an_existing_store_keeps_its_mode(tmp_path: Path) -> None:
     store = tmp_path / "shared.db"
     MentorshipLedger(str(store)).close()

@@ -1,6 +1,6 @@
 """Shared world for the storage-level projection tests.
 
-`Ledger` wraps a `MentorshipLedger` on an SQLite file with a fixed "today" and a
+`Ledger` wraps a `MentorshipLedger` on a store with a fixed "today" and a
 `CountingViews` (a `LedgerViews` that adds up every event its runner applies).
 The views also answer the application's `ActivePairings` port, exactly as the
 command line wires them: closing a program finds the pairings to end through
@@ -11,6 +11,11 @@ their pairings (`Person.PairingJoined`).
 modules cannot import this conftest reliably): dumping every view table,
 copying a store's events (optionally only those dated on or before D) into a
 fresh store, collecting every report as of D, and a rich scripted history.
+
+Every test on a store runs twice: on SQLite files in `tmp_path` and on throw-away
+PostgreSQL databases (`stores` and `ledger_backend`, from tests/conftest.py),
+unless it is marked `sqlite_only`. The helpers go through the recorders and
+`ViewDatabase`, so they work on both.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from uuid import UUID
 
 import orjson
 import pytest
+from backends import Stores
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 from follow_helpers import FollowProcess
 
@@ -158,7 +164,8 @@ def copy_events(
     as_of: date | None = None,
     upto: int | None = None,
 ) -> ApplicationRecorder:
-    """Copies the stored events into a fresh store at `path`, in notification order.
+    """Copies the stored events into a fresh store at `path` (a file or a URL), in
+    notification order.
 
     With `upto`, only the first `upto` notifications are copied. With `as_of`,
     only events whose payload has no `on` or an `on` <= D are kept, and a
@@ -296,12 +303,12 @@ def kit() -> type[Kit]:
 
 
 @pytest.fixture
-def new_ledger(tmp_path: Path) -> Iterator[Callable[..., Ledger]]:
-    """Opens ledgers in `tmp_path` (the same name twice gives two apps on one file)."""
+def new_ledger(stores: Stores) -> Iterator[Callable[..., Ledger]]:
+    """Opens ledgers on the test's stores (the same name twice gives two apps on one store)."""
     opened: list[Ledger] = []
 
     def _open(name: str = "ledger.db") -> Ledger:
-        ledger = Ledger(tmp_path / name)
+        ledger = Ledger(stores(name))
         opened.append(ledger)
         return ledger
 
@@ -316,15 +323,15 @@ def ledger(new_ledger: Callable[..., Ledger]) -> Ledger:
 
 
 @pytest.fixture
-def fresh_copy(tmp_path: Path) -> Iterator[Callable[..., LedgerViews]]:
+def fresh_copy(stores: Stores) -> Iterator[Callable[..., LedgerViews]]:
     """Copies a store's events (optionally up to D, or the first `upto`) into a fresh
-    file, and gives views on the copy (not yet caught up)."""
+    store, and gives views on the copy (not yet caught up)."""
     opened: list[LedgerViews] = []
 
     def _copy(
         recorder: ApplicationRecorder, as_of: date | None = None, upto: int | None = None
     ) -> LedgerViews:
-        path = tmp_path / f"copy-{len(opened)}.db"
+        path = stores(f"copy-{len(opened)}.db")
         views = LedgerViews(copy_events(recorder, path, as_of, upto))
         opened.append(views)
         return views

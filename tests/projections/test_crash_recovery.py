@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import Stores
 from eventsourcing.persistence import ApplicationRecorder
 
 from domain.application import MentorshipLedger
@@ -58,17 +59,17 @@ def crash_on_call(monkeypatch: pytest.MonkeyPatch, call: int, *, after_writes: b
 
 @pytest.fixture
 def unprojected(
-    ledger: Any, kit: Any, tmp_path: Path
+    ledger: Any, kit: Any, stores: Stores
 ) -> Iterator[Callable[[], ApplicationRecorder]]:
     """The rich history copied to a store whose views were never built; opens
     as many recorders on it as asked for."""
     kit.rich_history(ledger)
-    path = tmp_path / "unprojected.db"
+    path = stores("unprojected.db")
     kit.close_recorder(kit.copy_events(ledger.app.recorder, path))
     opened: list[ApplicationRecorder] = []
 
     def _open() -> ApplicationRecorder:
-        opened.append(open_recorder(str(path)))
+        opened.append(open_recorder(path))
         return opened[-1]
 
     yield _open
@@ -278,13 +279,13 @@ def big_history(app: MentorshipLedger) -> int:
 
 
 def test_sigkill_in_the_middle_of_a_replay_leaves_exact_views(
-    tmp_path: Path,
+    stores: Stores,
     kit: Any,
     fresh_copy: Callable[..., LedgerViews],
     track_views: Callable[[LedgerViews], LedgerViews],
 ) -> None:
-    path = tmp_path / "big.db"
-    app = MentorshipLedger(str(path), today=lambda: date(2026, 11, 22))
+    path = stores("big.db")
+    app = MentorshipLedger(path, today=lambda: date(2026, 11, 22))
     try:
         events = big_history(app)
         assert events > 2000
@@ -296,7 +297,7 @@ def test_sigkill_in_the_middle_of_a_replay_leaves_exact_views(
         expected_reports = {day: kit.reports(clean, day) for day in REPORT_DAYS}
 
         process = subprocess.Popen(
-            [sys.executable, "-c", REPLAY_SCRIPT, str(path), str(KILL_PAGE)],
+            [sys.executable, "-c", REPLAY_SCRIPT, path, str(KILL_PAGE)],
             cwd=Path(__file__).resolve().parents[2],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -310,7 +311,7 @@ def test_sigkill_in_the_middle_of_a_replay_leaves_exact_views(
         assert progress == [str(KILL_PAGE), str(2 * KILL_PAGE)], stderr
         assert process.returncode in (-signal.SIGKILL, 0), stderr
 
-        survivor = track_views(LedgerViews(open_recorder(str(path))))
+        survivor = track_views(LedgerViews(open_recorder(path)))
         try:
             position = kit.tracking(survivor)[0]
             # Whole pages only; usually part-way, unless the replay beat the kill.

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import Stores
 from follow_helpers import (
     ACTOR,
     APPLIED,
@@ -34,13 +35,12 @@ from follow_helpers import (
 from domain.application import MentorshipLedger
 from domain.mentorship import EndReason
 
+SQLITE_FILE = "about a missing SQLite file"
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "ledger.db")
-    url: str = request.getfixturevalue("postgres_store")
-    return url
+
+@pytest.fixture
+def store(stores: Stores) -> str:
+    return stores()
 
 
 def test_follow_applies_events_written_after_it_started_and_stops_on_sigint(
@@ -103,6 +103,7 @@ def test_follow_resumes_from_its_position_after_sigterm(
         app.close()
 
 
+@pytest.mark.sqlite_only(reason=SQLITE_FILE)
 def test_follow_on_a_missing_store_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
     path = tmp_path / "missing.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MENTORSHIP_")}

@@ -1,5 +1,5 @@
 """The issue's acceptance test: writers in several processes and `follow`
-processes on one PostgreSQL store, all at once.
+processes on one store, all at once (on PostgreSQL, and on SQLite too).
 
 Four writers each log 25 meetings on a pairing of their own while a fifth pairs
 people and ends those pairings; two `follow` processes keep the views current
@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from backends import Stores
 from follow_helpers import (
     TODAY,
     FollowProcess,
@@ -78,13 +79,14 @@ print(sum(runner.catch_up().events for _ in range(int(sys.argv[4]))))
 
 
 def test_writers_and_followers_at_once_leave_views_equal_to_a_replay(
-    postgres_store: str, tmp_path: Path, kit: Any, following: Callable[[str], FollowProcess]
+    stores: Stores, tmp_path: Path, kit: Any, following: Callable[[str], FollowProcess]
 ) -> None:
-    app = MentorshipLedger(postgres_store, today=lambda: TODAY)
+    store = stores()
+    app = MentorshipLedger(store, today=lambda: TODAY)
     try:
         pairings = setup_history(app, WRITERS)  # one meeting each
         before = last_event(app)
-        followers = [following(postgres_store) for _ in range(2)]
+        followers = [following(store) for _ in range(2)]
         for follower in followers:
             follower.wait_until_started()
         sync = tmp_path / "sync"
@@ -92,12 +94,12 @@ def test_writers_and_followers_at_once_leave_views_equal_to_a_replay(
 
         jobs = [(LOG_MEETINGS, [str(p), str(MEETINGS_EACH)]) for p in pairings]
         jobs += [(PAIR_AND_END, [str(NEW_PAIRINGS)]), (CATCH_UP, [str(QUERY_CATCH_UPS)])]
-        outputs = run_together(postgres_store, sync, jobs, prelude=PRELUDE)
+        outputs = run_together(store, sync, jobs, prelude=PRELUDE)
 
         written = last_event(app)
         ended = (NEW_PAIRINGS + 1) // 2
         assert written == before + WRITERS * MEETINGS_EACH + NEW_PAIRINGS * 5 + ended
-        wait_for_views(postgres_store, written)
+        wait_for_views(store, written)
         stopped = [follower.stop(signal.SIGINT) for follower in followers]
     finally:
         app.close()
@@ -111,11 +113,11 @@ def test_writers_and_followers_at_once_leave_views_equal_to_a_replay(
     by_query = int(outputs[-1])
     assert sum(events for events, _ in applied) + by_query == written
     assert len({at for _, at in applied}) == len(applied)
-    assert stored_position(postgres_store) == written
+    assert stored_position(store) == written
 
-    followed, replayed = views_and_replay(kit, postgres_store)
+    followed, replayed = views_and_replay(kit, store)
     assert followed == replayed
-    views = LedgerViews(open_recorder(postgres_store, create=False))
+    views = LedgerViews(open_recorder(store, create=False))
     try:
         listed = views.pairings()
         assert sum(p["meetings"] for p in listed) == WRITERS * (MEETINGS_EACH + 1)

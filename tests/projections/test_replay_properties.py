@@ -14,14 +14,13 @@ Commands the domain still refuses (a `LedgerError`) are skipped.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import orjson
+from backends import Stores
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,6 +39,11 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+# Every command of an example is a round trip to the server on PostgreSQL, so
+# fewer examples run there: the same strategies, and the SQLite run still explores
+# widely. Each example's databases are emptied and reused, not created anew
+# (`stores.fresh()`): creating and dropping a database costs most of a second.
+EXAMPLES = {"sqlite": 40, "postgres": 12}
 
 # Command kinds, weighted towards pairing and meeting; leaving and closing are rare
 # because each one stops a person or a program from taking part for good.
@@ -154,13 +158,12 @@ def record(ledger: Any, history: History) -> int:
     return accepted
 
 
-@SETTINGS
-@given(history=histories)
-def test_views_caught_up_after_every_command_equal_a_full_replay(
-    kit: Any, history: History
-) -> None:
-    with tempfile.TemporaryDirectory() as directory:
-        ledger = kit.Ledger(Path(directory) / "ledger.db")
+def test_views_caught_up_after_every_command_equal_a_full_replay(kit: Any, stores: Stores) -> None:
+    @settings(SETTINGS, max_examples=EXAMPLES[stores.backend])
+    @given(history=histories)
+    def check(history: History) -> None:
+        stores.fresh()
+        ledger = kit.Ledger(stores("ledger.db"))
         seen = {"events": 0, "latest_on": ""}
 
         def catch_up_and_check_position() -> None:
@@ -180,6 +183,8 @@ def test_views_caught_up_after_every_command_equal_a_full_replay(
             assert kit.view_tables(ledger.views) == incremental
         finally:
             ledger.close()
+
+    check()
 
 
 def dates_by_kind(ledger: Any, after: int = 0) -> dict[str, list[date]]:
@@ -208,13 +213,12 @@ def days_near(dates: dict[str, list[date]]) -> st.SearchStrategy[date]:
     return st.one_of(near, near, near, st.just(latest - ONE), anywhere)
 
 
-@SETTINGS
-@given(history=histories, data=st.data())
-def test_reports_as_of_d_equal_reports_of_a_store_cut_at_d(
-    kit: Any, history: History, data: st.DataObject
-) -> None:
-    with tempfile.TemporaryDirectory() as directory:
-        ledger = kit.Ledger(Path(directory) / "ledger.db")
+def test_reports_as_of_d_equal_reports_of_a_store_cut_at_d(kit: Any, stores: Stores) -> None:
+    @settings(SETTINGS, max_examples=EXAMPLES[stores.backend])
+    @given(history=histories, data=st.data())
+    def check(history: History, data: st.DataObject) -> None:
+        stores.fresh()
+        ledger = kit.Ledger(stores("ledger.db"))
         try:
             record(ledger, history)
             dates = dates_by_kind(ledger)
@@ -224,9 +228,7 @@ def test_reports_as_of_d_equal_reports_of_a_store_cut_at_d(
             if changes:
                 days.append(data.draw(st.sampled_from(changes)))
             for number, as_of in enumerate(days):
-                cut = kit.copy_events(
-                    ledger.app.recorder, Path(directory) / f"cut-{number}.db", as_of=as_of
-                )
+                cut = kit.copy_events(ledger.app.recorder, stores(f"cut-{number}.db"), as_of=as_of)
                 cut_views = LedgerViews(cut)
                 try:
                     assert cut_views.replay().events <= ledger.events
@@ -239,8 +241,10 @@ def test_reports_as_of_d_equal_reports_of_a_store_cut_at_d(
         finally:
             ledger.close()
 
+    check()
 
-def test_the_history_strategy_records_interesting_histories(kit: Any, tmp_path: Path) -> None:
+
+def test_the_history_strategy_records_interesting_histories(kit: Any, stores: Stores) -> None:
     """A fixed history in the generator's own terms exercises every kind of command,
     so that the properties above run over histories like it."""
 
@@ -276,7 +280,7 @@ def test_the_history_strategy_records_interesting_histories(kit: Any, tmp_path: 
             (0, step("meet", 0)),  # skipped: no pairing is active any more
         ],
     )
-    ledger = kit.Ledger(tmp_path / "fixed.db")
+    ledger = kit.Ledger(stores("fixed.db"))
     try:
         # One pairing refused; an early closure and a meeting with no active pairing skipped.
         assert record(ledger, history) == 11

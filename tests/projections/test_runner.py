@@ -6,18 +6,17 @@ Tables are compared row for row (every view table plus the tracking row), so
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from backends import Stores
 
 import projections.runner
-from projections.db import Cursor
+from projections.db import Cursor, ViewDatabase
 from projections.runner import ViewRunner
 from projections.source import open_recorder
 from projections.views import LedgerViews
@@ -245,14 +244,13 @@ def test_two_runners_catching_up_alternately_never_double_count(
 
 
 def test_a_runner_that_loses_the_race_for_a_page_skips_it(
-    ledger: Any, kit: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ledger: Any, kit: Any, stores: Stores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The loser of a race has read the page but finds the position moved: it
     re-reads the position and goes on from there instead of applying it twice."""
     kit.rich_history(ledger)
-    path = tmp_path / "never-projected.db"
-    kit.close_recorder(kit.copy_events(ledger.app.recorder, path))
-    first, second = open_recorder(str(path)), open_recorder(str(path))
+    path = never_projected(ledger, kit, stores("never-projected.db"))
+    first, second = open_recorder(path), open_recorder(path)
     first_views, second_views = LedgerViews(first), LedgerViews(second)
     try:
         first_views.runner.page_size = second_views.runner.page_size = 10
@@ -407,17 +405,17 @@ def test_participant_retention_reads_pairings_and_people_from_one_state(
     assert racing in (before, after)
 
 
-def never_projected(ledger: Any, kit: Any, path: Path) -> str:
-    """The ledger's events copied to `path`, a store whose views were never built."""
-    kit.close_recorder(kit.copy_events(ledger.app.recorder, path))
-    return str(path)
+def never_projected(ledger: Any, kit: Any, store: str) -> str:
+    """The ledger's events copied to `store`, a store whose views were never built."""
+    kit.close_recorder(kit.copy_events(ledger.app.recorder, store))
+    return store
 
 
 def test_runners_catching_up_at_the_same_time_apply_each_event_once(
-    ledger: Any, kit: Any, tmp_path: Path, fresh_copy: Callable[..., LedgerViews]
+    ledger: Any, kit: Any, stores: Stores, fresh_copy: Callable[..., LedgerViews]
 ) -> None:
     kit.rich_history(ledger)
-    path = never_projected(ledger, kit, tmp_path / "shared.db")
+    path = never_projected(ledger, kit, stores("shared.db"))
     recorders = [open_recorder(path) for _ in range(3)]
     runners = [kit.CountingViews(recorder) for recorder in recorders]
     try:
@@ -481,13 +479,34 @@ VERSION_1_TABLES = [
 
 
 def test_views_left_by_the_first_release_are_rebuilt_on_first_use(
-    ledger: Any, kit: Any, tmp_path: Path, fresh_copy: Callable[..., LedgerViews]
+    ledger: Any,
+    kit: Any,
+    stores: Stores,
+    fresh_copy: Callable[..., LedgerViews],
+    request: pytest.FixtureRequest,
 ) -> None:
+    if stores.backend == "postgres":
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="product bug: on PostgreSQL, ViewRunner._create_tables runs "
+                "`CREATE INDEX IF NOT EXISTS view_reversals_pairing ON view_reversals "
+                "(pairing_seq)` before checking the schema version, and PostgreSQL "
+                'rejects it on the old table (column "pairing_seq" does not exist), '
+                "so old views are never rebuilt",
+            )
+        )
     kit.rich_history(ledger)
-    path = never_projected(ledger, kit, tmp_path / "old.db")
-    with sqlite3.connect(path) as connection:
-        for statement in VERSION_1_TABLES:
-            connection.execute(statement)
+    path = never_projected(ledger, kit, stores("old.db"))
+    old = open_recorder(path)
+    old_views = ViewDatabase(old)  # plain SQL, valid on both backends
+    try:
+        with old_views.transaction(commit=True) as cursor:
+            for statement in VERSION_1_TABLES:
+                cursor.execute(statement)
+    finally:
+        old_views.close()
+        kit.close_recorder(old)
     recorder = open_recorder(path)
     views = LedgerViews(recorder)
     try:
