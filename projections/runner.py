@@ -85,13 +85,23 @@ class ViewRunner:
 
     def _create_tables(self) -> None:
         with self.db.transaction(commit=True) as cursor:
+            # Views of another layout go first: PostgreSQL refuses an index on a
+            # column an old table lacks, even with IF NOT EXISTS.
+            if self._version(cursor) not in (None, SCHEMA_VERSION):
+                for table in VIEW_TABLES:
+                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
             for statement in create_statements(sqlite=self.db.is_sqlite):
                 cursor.execute(statement)
-            row = cursor.execute(
-                "SELECT schema_version FROM view_tracking WHERE projection = ?", (PROJECTION,)
-            ).fetchone()
-            if row is None or row[0] != SCHEMA_VERSION:
-                _reset(cursor, drop=row is not None, sqlite=self.db.is_sqlite)
+            if self._version(cursor) != SCHEMA_VERSION:
+                _reset(cursor)
+
+    def _version(self, cursor: Cursor) -> int | None:
+        if not self.db.has_table(cursor, "view_tracking"):
+            return None
+        row = cursor.execute(
+            "SELECT schema_version FROM view_tracking WHERE projection = ?", (PROJECTION,)
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def position(self) -> Position:
         self.prepare()
@@ -152,7 +162,7 @@ class ViewRunner:
         self.prepare()
         self.keys.forget()
         with self.db.transaction(commit=True) as cursor:
-            _reset(cursor, drop=False, sqlite=self.db.is_sqlite)
+            _reset(cursor)
         return self.catch_up(progress)
 
 
@@ -165,12 +175,9 @@ def _advance(cursor: Cursor, old: Position, new: Position) -> bool:
     return cursor.rowcount == 1
 
 
-def _reset(cursor: Cursor, *, drop: bool, sqlite: bool) -> None:
+def _reset(cursor: Cursor) -> None:
     for table in VIEW_TABLES:
-        cursor.execute(f"DROP TABLE IF EXISTS {table}" if drop else f"DELETE FROM {table}")
-    if drop:
-        for statement in create_statements(sqlite=sqlite):
-            cursor.execute(statement)
+        cursor.execute(f"DELETE FROM {table}")
     cursor.execute("DELETE FROM view_tracking WHERE projection = ?", (PROJECTION,))
     cursor.execute(
         "INSERT INTO view_tracking (projection, notification_id, latest_on, schema_version) "

@@ -483,19 +483,7 @@ def test_views_left_by_the_first_release_are_rebuilt_on_first_use(
     kit: Any,
     stores: Stores,
     fresh_copy: Callable[..., LedgerViews],
-    request: pytest.FixtureRequest,
 ) -> None:
-    if stores.backend == "postgres":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="product bug: on PostgreSQL, ViewRunner._create_tables runs "
-                "`CREATE INDEX IF NOT EXISTS view_reversals_pairing ON view_reversals "
-                "(pairing_seq)` before checking the schema version, and PostgreSQL "
-                'rejects it on the old table (column "pairing_seq" does not exist), '
-                "so old views are never rebuilt",
-            )
-        )
     kit.rich_history(ledger)
     path = never_projected(ledger, kit, stores("old.db"))
     old = open_recorder(path)
