@@ -5,6 +5,11 @@ One event per line:
   "actor", "payload"}` (see docs/import.md). Both directions go through the
 application's mapper, so payloads are upcast on the way out and validated by
 their pydantic models on the way in.
+
+Personal values are exported opened: plaintext for people who are still known
+(an export is a backup, to be kept as safely as the key table), `[erased]` for
+people who were forgotten. On import they are sealed again under new keys, and
+an imported `Forgotten` event destroys the new key at once.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from eventsourcing.utils import resolve_topic
 
 from domain import validation
 from domain.errors import DamagedStore, InvalidInput, LedgerError
+from domain.keys import keyring_for
+from domain.mapper import PayloadMapper
 from domain.person import person_id
 from domain.program import program_id
 
@@ -40,6 +47,8 @@ FIELDS = (
 
 def export_lines(recorder: ApplicationRecorder, mapper: Mapper[Any]) -> Iterator[bytes]:
     """The whole log, a page of encoded lines at a time, in recording order."""
+    if isinstance(mapper, PayloadMapper) and mapper.keys is None:  # a query's own mapper
+        mapper.keys = keyring_for(recorder)
     names: dict[UUID, str] = {}  # aggregate -> employee id, slug or pairing id
     start = 1
     while page := recorder.select_notifications(start, PAGE):
