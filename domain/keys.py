@@ -127,7 +127,7 @@ class KeyRing:
                 "WHERE person_id = ? AND key IS NOT NULL",
                 (when, ref(person)),
             )
-            destroyed = cursor.rowcount > 0
+            destroyed: bool = cursor.rowcount > 0
         self._keys[ref(person)] = None
         self._ciphers.pop(ref(person), None)
         self._scrub()
@@ -152,7 +152,7 @@ class KeyRing:
             self._keys[person_id] = None if key is None else bytes(key)
             self._employees[person_id] = employee_id
 
-    def _key(self, person: str) -> bytes | None | bool:
+    def _key(self, person: str) -> bytes | bool | None:
         """The live key, None if destroyed, False if missing."""
         if person not in self._keys:
             with self._cursor(commit=False) as cursor:
@@ -183,7 +183,7 @@ class KeyRing:
         return "plaintext"
 
     def _registration_sealed(self, person: str) -> bool:
-        if person not in self._registered_sealed:
+        if person not in self._registered_sealed:  # read once per person and process
             state = self._first_state(person)
             name = state.get("payload", {}).get("name") if state else None
             self._registered_sealed[person] = is_sealed(name)
@@ -214,7 +214,7 @@ class KeyRing:
     def seal(self, value: str, people: Iterable[UUID]) -> str:
         """`value` sealed under the live keys of `people`; plaintext if none has a
         key (registered before keys existed); `NotAllowed` if one was forgotten."""
-        refs = []
+        refs: list[str] = []
         for person in dict.fromkeys(people):
             status = self.status(person)
             if status == "forgotten":
@@ -227,9 +227,9 @@ class KeyRing:
         if not refs:
             return value
         data = value.encode()
-        for person in reversed(refs):  # the first ref is the outer layer
+        for layer in reversed(refs):  # the first ref is the outer layer
             nonce = os.urandom(NONCE_BYTES)
-            data = nonce + self._cipher(person).encrypt(nonce, data, person.encode())
+            data = nonce + self._cipher(layer).encrypt(nonce, data, layer.encode())
         return f"{SEAL}{','.join(refs)}:{base64.b64encode(data).decode()}"
 
     def open(self, value: str) -> str:
@@ -250,7 +250,7 @@ class KeyRing:
                 data = self._cipher(person).decrypt(
                     data[:NONCE_BYTES], data[NONCE_BYTES:], person.encode()
                 )
-            return data.decode()
+            return str(data.decode())
         except (InvalidTag, ValueError) as error:
             raise DamagedStore(
                 f"the store is damaged: a sealed value of person {UUID(refs[0])} "
@@ -289,7 +289,8 @@ class _Cursor:
         self._raw.executemany(self._sql(statement), rows)
 
     def fetchall(self) -> list[tuple[Any, ...]]:
-        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in self._raw.fetchall()]
+        rows = self._raw.fetchall()
+        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
 
     @property
     def rowcount(self) -> int:

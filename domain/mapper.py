@@ -160,7 +160,7 @@ class PayloadMapper(Mapper[Any]):
             keys.note_pairing(aggregate, payload["mentor"], payload["mentee"])
         for field in personal:
             value = payload.get(field)
-            if is_sealed(value):
+            if isinstance(value, str) and is_sealed(value):
                 if keys is None:
                     raise AssertionError("a sealed value needs the store's key ring")
                 payload[field] = keys.open(value)

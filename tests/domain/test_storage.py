@@ -28,6 +28,7 @@ from domain.mentorship import (
 )
 from domain.person import (
     Departure,
+    Forgetting,
     Membership,
     Person,
     ProfileChange,
@@ -279,6 +280,7 @@ PERSONAL = {
     Departure: ["reason"],
     Membership: [],
     Resumption: [],
+    Forgetting: [],
     Launch: [],
     Closure: [],
     Pairing: [],
