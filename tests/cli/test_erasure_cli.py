@@ -233,7 +233,8 @@ def test_an_export_with_a_forgotten_person_imports_with_them_still_forgotten(
     assert invoke(copy, "meet", populated.p1, "--minutes", "5", "--note", "n").stderr == (
         "Error: E1 was forgotten: no personal data about them can be recorded\n"
     )
-    names = {p["id"]: p["name"] for p in json.loads(invoke(copy, "people", "--format", "json").stdout)}
+    listed = json.loads(invoke(copy, "people", "--format", "json").stdout)
+    names = {p["id"]: p["name"] for p in listed}
     assert names == {
         "E1": ERASED,
         "E2": "Brian Kernighan",
