@@ -72,6 +72,7 @@ class KeyRing:
         self._ciphers: dict[str, Any] = {}
         self._registered_sealed: dict[str, bool] = {}
         self._pairing_people: dict[UUID, tuple[UUID, UUID]] = {}
+        self.scrubbed = True  # False: an old copy of the last destroyed key remains for now
 
     # The table.
 
@@ -130,15 +131,16 @@ class KeyRing:
             destroyed: bool = cursor.rowcount > 0
         self._keys[ref(person)] = None
         self._ciphers.pop(ref(person), None)
-        self._scrub()
+        self.scrubbed = self._scrub()
         return destroyed
 
-    def _scrub(self) -> None:
-        """Removes the destroyed key's old copies that the database still holds."""
+    def _scrub(self) -> bool:
+        """Removes the destroyed key's old copies that the database still holds;
+        False if another process's read kept the SQLite log from being emptied."""
         if self.is_sqlite:  # the write-ahead log still holds the page with the key
             with self.datastore.get_connection(commit=True) as conn:
-                conn._sqlite_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            return
+                busy, _, _ = conn._sqlite_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return not busy
         # PostgreSQL keeps the old row version until the table is rewritten.
         with self.datastore.get_connection() as conn:
             conn.autocommit = True
@@ -146,6 +148,7 @@ class KeyRing:
                 conn.execute(f"VACUUM FULL {TABLE}")
             finally:
                 conn.autocommit = False
+        return True
 
     def _remember(self, rows: Iterable[tuple[Any, ...]]) -> None:
         for person_id, employee_id, key in rows:

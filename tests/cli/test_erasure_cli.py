@@ -243,3 +243,28 @@ def test_an_export_with_a_forgotten_person_imports_with_them_still_forgotten(
     }
     for secret in SECRETS:
         assert not holds(copy, secret), secret
+
+
+@pytest.mark.sqlite_only(reason="about the SQLite write-ahead log file")
+def test_forgetting_while_another_process_reads_warns_that_the_log_keeps_a_copy(
+    populated: World, store: str
+) -> None:
+    import sqlite3
+
+    reader = sqlite3.connect(store, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM stored_events").fetchone()  # holds a snapshot
+    runner = CliRunner(env={"MENTORSHIP_ACTOR": "t", "MENTORSHIP_LOCK_TIMEOUT": "1"})
+    try:
+        result = runner.invoke(cli, ["--store", store, *FORGET])
+    finally:
+        reader.close()
+
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"Forgot E1: their personal data now reads as {ERASED}\n",
+    )
+    assert result.stderr == (
+        "Warning: another process was reading the store, so an old copy of the key stays "
+        "in its write-ahead log until the next checkpoint\n"
+    )
