@@ -27,7 +27,8 @@ from eventsourcing.utils import Environment
 from domain import validation
 from domain.errors import AlreadyExists, LedgerError, NotAllowed, NotFound
 from domain.events import RecordedEvent
-from domain.keys import TABLE, KeyRing, keyring_for
+from domain.key_table import TABLE
+from domain.keys import KeyRing, keyring_for
 from domain.mapper import PayloadMapper
 from domain.mentorship import Mentorship
 from domain.pairing_rules import PairingCommands

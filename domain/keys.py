@@ -21,28 +21,22 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
 import orjson
 
 from domain.errors import DamagedStore, NotAllowed
-from domain.store_guard import UNDEFINED_TABLE, error_chain
+from domain.key_table import TABLE, KeyTable, Row
 from domain.vocabulary import ERASED
 
 SEAL = "\x1fsealed:"
-TABLE = "person_keys"
 KEY_BYTES = 32
 NONCE_BYTES = 12
 LOST = (
     "the key table ({table}) has no key for person {who}: their personal data cannot be "
     "read; restore {table} from a key backup (see docs/audit.md)"
-)
-_CREATE = (
-    f"CREATE TABLE IF NOT EXISTS {TABLE} (person_id TEXT PRIMARY KEY, "
-    "employee_id TEXT NOT NULL, key {blob}, forgotten_at TEXT)"
 )
 
 
@@ -55,7 +49,7 @@ def ref(person: UUID) -> str:
 
 
 class KeyRing:
-    """The key table of one store, with a per-process cache of its keys.
+    """The keys of one store (`domain.key_table`), cached for the process.
 
     A key is live (bytes), destroyed (the person was forgotten: `None`), or
     missing: never created (a person registered before keys existed, whose
@@ -64,8 +58,7 @@ class KeyRing:
 
     def __init__(self, recorder: Any) -> None:
         self.recorder = recorder
-        self.datastore = recorder.datastore
-        self.is_sqlite = type(self.datastore).__name__.startswith("SQLite")
+        self.table = KeyTable(recorder)
         self._keys: dict[str, bytes | None] = {}
         self._employees: dict[str, str] = {}
         self._loaded_all = False
@@ -74,100 +67,35 @@ class KeyRing:
         self._pairing_people: dict[UUID, tuple[UUID, UUID]] = {}
         self.scrubbed = True  # False: an old copy of the last destroyed key remains for now
 
-    # The table.
-
-    @contextmanager
-    def _cursor(self, *, commit: bool) -> Iterator[Any]:
-        try:
-            with self.datastore.transaction(commit=commit) as cursor:
-                if self.is_sqlite and commit:
-                    # Destroyed keys must not linger in freed space of the file.
-                    cursor.execute("PRAGMA secure_delete = ON")
-                yield _Cursor(cursor, self.is_sqlite)
-        except Exception as error:
-            if any(
-                getattr(e, "sqlstate", None) == UNDEFINED_TABLE
-                or f"no such table: {TABLE}" in str(e)
-                for e in error_chain(error)
-            ):
-                raise DamagedStore(
-                    f"the key table ({TABLE}) is missing from the store: personal data "
-                    f"cannot be read; restore {TABLE} from a key backup (see docs/audit.md)"
-                ) from None
-            raise
-
     def create_table(self) -> None:
-        with self._cursor(commit=True) as cursor:
-            cursor.execute(_CREATE.format(blob="BLOB" if self.is_sqlite else "BYTEA"))
+        self.table.create()
 
     def create(self, people: Iterable[tuple[UUID, str]]) -> None:
-        """Keys for newly registered people (aggregate id, employee id); a key that
-        exists already is kept, so a lost race or a retry reuses the winner's."""
+        """Keys for newly registered people (aggregate id, employee id), in one
+        transaction; a key that exists already is kept (a lost race, a retry)."""
         rows = [(ref(p), e, os.urandom(KEY_BYTES)) for p, e in people if ref(p) not in self._keys]
-        if not rows:
-            return
-        with self._cursor(commit=True) as cursor:
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (person_id, employee_id, key) VALUES (?, ?, ?) "
-                "ON CONFLICT (person_id) DO NOTHING",
-                rows,
-            )
-            marks = ", ".join("?" for _ in rows)
-            cursor.execute(
-                f"SELECT person_id, employee_id, key FROM {TABLE} WHERE person_id IN ({marks})",
-                [row[0] for row in rows],
-            )
-            self._remember(cursor.fetchall())
+        if rows:
+            self._remember(self.table.insert(rows))
 
     def destroy(self, person: UUID, when: str) -> bool:
-        """Destroys a person's key (a row without key stays, saying they were
-        forgotten); False if there was no live key."""
-        with self._cursor(commit=True) as cursor:
-            cursor.execute(
-                f"UPDATE {TABLE} SET key = NULL, forgotten_at = ? "
-                "WHERE person_id = ? AND key IS NOT NULL",
-                (when, ref(person)),
-            )
-            destroyed: bool = cursor.rowcount > 0
+        """Destroys a person's key; False if there was no live key."""
+        destroyed = self.table.destroy(ref(person), when)
         self._keys[ref(person)] = None
         self._ciphers.pop(ref(person), None)
-        self.scrubbed = self._scrub()
+        self.scrubbed = self.table.scrub()
         return destroyed
 
-    def _scrub(self) -> bool:
-        """Removes the destroyed key's old copies that the database still holds;
-        False if another process's read kept the SQLite log from being emptied."""
-        if self.is_sqlite:  # the write-ahead log still holds the page with the key
-            with self.datastore.get_connection(commit=True) as conn:
-                busy, _, _ = conn._sqlite_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            return not busy
-        # PostgreSQL keeps the old row version until the table is rewritten.
-        with self.datastore.get_connection() as conn:
-            conn.autocommit = True
-            try:
-                conn.execute(f"VACUUM FULL {TABLE}")
-            finally:
-                conn.autocommit = False
-        return True
-
-    def _remember(self, rows: Iterable[tuple[Any, ...]]) -> None:
+    def _remember(self, rows: Iterable[Row]) -> None:
         for person_id, employee_id, key in rows:
-            self._keys[person_id] = None if key is None else bytes(key)
+            self._keys[person_id] = key
             self._employees[person_id] = employee_id
 
     def _key(self, person: str) -> bytes | bool | None:
         """The live key, None if destroyed, False if missing."""
         if person not in self._keys:
-            with self._cursor(commit=False) as cursor:
-                if self._loaded_all:
-                    cursor.execute(
-                        f"SELECT person_id, employee_id, key FROM {TABLE} WHERE person_id = ?",
-                        (person,),
-                    )
-                else:  # listings open many values: one read for all keys
-                    cursor.execute(f"SELECT person_id, employee_id, key FROM {TABLE}")
-                    self._loaded_all = True
-                self._remember(cursor.fetchall())
+            # Listings open many values: the first miss reads the whole table.
+            self._remember(self.table.read(person if self._loaded_all else None))
+            self._loaded_all = True
         return self._keys.get(person, False)
 
     def employee(self, person: str) -> str:
@@ -273,31 +201,6 @@ class KeyRing:
             assert key is not None
             cipher = self._ciphers[person] = AESGCM(key)
         return cipher
-
-
-class _Cursor:
-    """`?` placeholders and tuple rows on both stores."""
-
-    def __init__(self, raw: Any, is_sqlite: bool) -> None:
-        self._raw = raw
-        self._is_sqlite = is_sqlite
-
-    def _sql(self, statement: str) -> str:
-        return statement if self._is_sqlite else statement.replace("?", "%s")
-
-    def execute(self, statement: str, params: Any = ()) -> None:
-        self._raw.execute(self._sql(statement), params)
-
-    def executemany(self, statement: str, rows: list[Any]) -> None:
-        self._raw.executemany(self._sql(statement), rows)
-
-    def fetchall(self) -> list[tuple[Any, ...]]:
-        rows = self._raw.fetchall()
-        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
-
-    @property
-    def rowcount(self) -> int:
-        return int(self._raw.sqlite_cursor.rowcount if self._is_sqlite else self._raw.rowcount)
 
 
 def keyring_for(recorder: Any) -> KeyRing:

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from cli.main import cli
 from domain.application import MentorshipLedger
-from domain.keys import TABLE
+from domain.key_table import TABLE
 from domain.person import Person, Registration, person_id
 from domain.vocabulary import ERASED
 

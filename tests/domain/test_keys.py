@@ -13,7 +13,8 @@ import pytest
 
 from domain.application import MentorshipLedger
 from domain.errors import DamagedStore
-from domain.keys import SEAL, TABLE, KeyRing
+from domain.key_table import TABLE
+from domain.keys import SEAL, KeyRing
 from domain.person import person_id
 from domain.vocabulary import ERASED
 
