@@ -131,3 +131,16 @@ class _Cursor:
     @property
     def rowcount(self) -> int:
         return int(self._raw.sqlite_cursor.rowcount if self._is_sqlite else self._raw.rowcount)
+
+
+def copy_keys(source: Any, target: Any) -> None:
+    """Copies a store's key table into another store (recorders of both): what a
+    copy of the events needs beside it to show personal data."""
+    rows = KeyTable(source).read()
+    table = KeyTable(target)
+    table.create()
+    with table._cursor(commit=True) as cursor:
+        cursor.executemany(
+            f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (?, ?, ?) ON CONFLICT (person_id) DO NOTHING",
+            rows,
+        )
