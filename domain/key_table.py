@@ -125,7 +125,9 @@ class _Cursor:
 
     def fetchall(self) -> list[Row]:
         rows = self._raw.fetchall()
-        found = [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+        if self._is_sqlite:  # BLOBs come back as bytes already
+            return [(p, e, k) for p, e, k in rows]
+        found = (tuple(r.values()) for r in rows)  # psycopg's dict rows; bytea as memoryview
         return [(p, e, None if k is None else bytes(k)) for p, e, k in found]
 
     @property
