@@ -130,12 +130,9 @@ def forget(ctx: LedgerContext, employee_id: str, reason: str) -> None:
 
     ctx.ledger.forget_person(ctx.actor, employee_id, reason)
     click.echo(f"Forgot {employee_id}: their personal data now reads as {ERASED}")
-    if not ctx.ledger.keys.scrubbed:
-        click.echo(
-            "Warning: another process was reading the store, so an old copy of the key "
-            "stays in its write-ahead log until the next checkpoint",
-            err=True,
-        )
+    left_over = ctx.ledger.keys.left_over
+    if left_over:
+        click.echo(f"Warning: {left_over}", err=True)
 
 
 @click.command("people")

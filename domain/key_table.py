@@ -90,21 +90,32 @@ class KeyTable:
             )
             return cursor.rowcount > 0
 
-    def scrub(self) -> bool:
+    def scrub(self) -> str | None:
         """Removes the old copies of destroyed keys that the database still holds;
-        False if another process's read kept the SQLite log from being emptied."""
+        says what remains if that could not be done now (the key is destroyed anyway)."""
         if self.is_sqlite:  # the write-ahead log still holds the page with the key
             with self.datastore.get_connection(commit=True) as conn:
                 row = conn._sqlite_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            return not row[0]
+            if row[0]:
+                return (
+                    "another process was reading the store, so an old copy of the key "
+                    "stays in its write-ahead log until the next checkpoint"
+                )
+            return None
         # PostgreSQL keeps the old row version until the table is rewritten.
-        with self.datastore.get_connection() as conn:
-            conn.autocommit = True
-            try:
-                conn.execute(f"VACUUM FULL {TABLE}")
-            finally:
-                conn.autocommit = False
-        return True
+        try:
+            with self.datastore.get_connection() as conn:
+                conn.autocommit = True
+                try:
+                    conn.execute(f"VACUUM FULL {TABLE}")
+                finally:
+                    conn.autocommit = False
+        except Exception:  # busy (lock timeout) or not allowed: the key is gone anyway
+            return (
+                f"{TABLE} could not be rewritten now, so an old row version holding the key "
+                f"stays until VACUUM FULL {TABLE} runs"
+            )
+        return None
 
 
 class _Cursor:

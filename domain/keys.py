@@ -67,7 +67,7 @@ class KeyRing:
         self._ciphers: dict[str, Any] = {}
         self._registered_sealed: dict[str, bool] = {}
         self._pairing_people: dict[UUID, tuple[UUID, UUID]] = {}
-        self.scrubbed = True  # False: an old copy of the last destroyed key remains for now
+        self.left_over: str | None = None  # what old copy of the last destroyed key remains
 
     def create_table(self) -> None:
         self.table.create()
@@ -84,7 +84,7 @@ class KeyRing:
         destroyed = self.table.destroy(ref(person), when)
         self._keys[ref(person)] = None
         self._ciphers.pop(ref(person), None)
-        self.scrubbed = self.table.scrub()
+        self.left_over = self.table.scrub()
         return destroyed
 
     def _remember(self, rows: Iterable[Row]) -> None:

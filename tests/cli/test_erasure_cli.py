@@ -268,3 +268,30 @@ def test_forgetting_while_another_process_reads_warns_that_the_log_keeps_a_copy(
         "Warning: another process was reading the store, so an old copy of the key stays "
         "in its write-ahead log until the next checkpoint\n"
     )
+
+
+def test_forgetting_while_the_postgresql_key_table_is_in_use_warns_that_a_row_version_remains(
+    postgres_store: str,
+) -> None:
+    import psycopg
+
+    assert invoke(postgres_store, "person", "add", "E1", "--name", "Ada Lovelace").exit_code == 0
+    reader = psycopg.connect(postgres_store)
+    reader.execute(f"SELECT count(*) FROM {TABLE}").fetchone()  # holds a lock until rollback
+    runner = CliRunner(env={"MENTORSHIP_ACTOR": "t", "MENTORSHIP_LOCK_TIMEOUT": "1"})
+    try:
+        result = runner.invoke(cli, ["--store", postgres_store, *FORGET])
+    finally:
+        reader.close()
+
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"Forgot E1: their personal data now reads as {ERASED}\n",
+    )
+    assert result.stderr == (
+        f"Warning: {TABLE} could not be rewritten now, so an old row version holding the key "
+        f"stays until VACUUM FULL {TABLE} runs\n"
+    )
+    assert json.loads(invoke(postgres_store, "people", "--format", "json").stdout)[0]["name"] == (
+        ERASED
+    )
