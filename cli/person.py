@@ -112,6 +112,29 @@ def leave(
         click.echo(f"Ended pairing {pairing} (left_organisation)")
 
 
+@person.command("forget")
+@click.argument("employee_id")
+@click.option(
+    "--reason", required=True, help="Why, e.g. the erasure request's reference (not personal)."
+)
+@pass_ledger
+def forget(ctx: LedgerContext, employee_id: str, reason: str) -> None:
+    """Erase a person's personal data: their name, email, leaving reason and the
+    notes of their pairings then read as [erased]; ids, dates and metrics stay.
+
+    Their key is destroyed, which cannot be undone (see docs/audit.md).
+
+    Example: mentorship person forget E1042 --reason "erasure request #2026-17"
+    """
+    from domain.vocabulary import ERASED
+
+    ctx.ledger.forget_person(ctx.actor, employee_id, reason)
+    click.echo(f"Forgot {employee_id}: their personal data now reads as {ERASED}")
+    left_over = ctx.ledger.keys.left_over
+    if left_over:
+        click.echo(f"Warning: {left_over}", err=True)
+
+
 @click.command("people")
 @known_at_option
 @format_option

@@ -14,21 +14,25 @@ from datetime import date
 from typing import Protocol, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.persistence import (
     DatabaseError,
     InfrastructureFactory,
     IntegrityError,
     InternalError,
+    Recording,
 )
 from eventsourcing.utils import Environment
 
 from domain import validation
-from domain.errors import AlreadyExists, LedgerError, NotFound
+from domain.errors import AlreadyExists, LedgerError, NotAllowed, NotFound
 from domain.events import RecordedEvent
+from domain.key_table import TABLE
+from domain.keys import KeyRing, keyring_for
+from domain.mapper import PayloadMapper
 from domain.mentorship import Mentorship
 from domain.pairing_rules import PairingCommands
-from domain.person import Departure, Person, ProfileChange, Registration, person_id
+from domain.person import Departure, Forgetting, Person, ProfileChange, Registration, person_id
 from domain.program import Launch, Program, program_id
 from domain.retry import command
 from domain.store import retry_startup, store_environment
@@ -68,6 +72,11 @@ class MentorshipLedger(PairingCommands, UnitOfWorkMixin):
         retry_startup(lambda: super(MentorshipLedger, self).__init__(env=env), STARTUP_RACES)
         if not create:
             check_events_table(self.recorder, store)
+        self.keys: KeyRing = keyring_for(self.recorder)
+        if create:
+            retry_startup(self.keys.create_table, STARTUP_RACES)
+        assert isinstance(self.mapper, PayloadMapper)
+        self.mapper.keys = self.keys
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
         return construct_factory(self.store, env, create=self.create)
@@ -89,6 +98,22 @@ class MentorshipLedger(PairingCommands, UnitOfWorkMixin):
         """Every event of a pairing, in the order it was recorded."""
         self.get_pairing(pairing)
         return [cast(RecordedEvent, event) for event in self.events.get(pairing)]
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Creates the keys of people registered here before their events are
+        sealed (one transaction for a whole batch), and destroys the keys of
+        people forgotten here once their `Forgotten` event is recorded."""
+        events = processing_event.events
+        self.keys.create(
+            (e.originator_id, e.payload.employee_id)
+            for e in events
+            if isinstance(e, Person.Registered)
+        )
+        recordings = super()._record(processing_event)
+        for event in events:
+            if isinstance(event, Person.Forgotten):
+                self.keys.destroy(event.originator_id, event.timestamp.isoformat())
+        return recordings
 
     def _get(self, aggregate_id: UUID, kind: type[R], message: str) -> R:
         try:
@@ -150,6 +175,29 @@ class MentorshipLedger(PairingCommands, UnitOfWorkMixin):
         )
         person = self.get_person(employee_id)
         person.update_profile(actor, change, self.today())
+        self.save(person)
+        return person
+
+    @command
+    def forget_person(self, actor: str, employee_id: str, reason: str) -> Person:
+        """Erases a person's personal data: records `Forgotten` and destroys their key.
+
+        Their name, email and leaving reason, and the notes of every pairing
+        they were in, then read as erased everywhere; nothing stored is rewritten.
+        """
+        forgetting = validation.build(Forgetting, on=self.today(), reason=reason)
+        person = self.get_person(employee_id)
+        status = self.keys.status(person.id)
+        if person.forgotten_on is not None and status == "live":
+            # Recorded, but the key outlived it (a crash between the two): finish.
+            self.keys.destroy(person.id, person.forgotten_on.isoformat())
+        if status == "plaintext":
+            raise NotAllowed(
+                f"{employee_id} was registered before personal data was encrypted: "
+                "their personal data is stored in plain text in the event log, which is "
+                f"never rewritten, so it cannot be erased (it has no key in {TABLE})"
+            )
+        person.forget(actor, forgetting)
         self.save(person)
         return person
 

@@ -10,8 +10,10 @@ application builds payloads from plain values and `domain.validation` turns a
 pydantic `ValidationError` into the domain's `InvalidInput`.
 
 Fields holding personal data (names, emails, free-text notes) are marked with
-`x-personal-data` so that `personal_fields()` can find them: a later release
-encrypts them per person so they can be erased on request.
+`x-personal-data` so that `personal_fields()` can find them: the mapper seals
+them under per-person keys (`domain.keys`) so they can be erased on request.
+Once erased they read back as `vocabulary.ERASED`, which these types accept
+only from the store (validation context `STORED`), never from a user.
 """
 
 from __future__ import annotations
@@ -19,13 +21,39 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Protocol
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 from pydantic_core import PydanticCustomError
 
 from domain import vocabulary as v
 
 PERSONAL_DATA = "x-personal-data"
 _PERSONAL: dict[str, Any] = {PERSONAL_DATA: True}
+STORED = "stored"
+"""Validation context key: the payload is read back from the store (or an export)."""
+STORED_CONTEXT: dict[str, bool] = {STORED: True}
+
+
+def _erasable(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+    """A personal value: the erased marker passes when read back from the store,
+    and is reserved otherwise (a name "[erased]" would read as erased data)."""
+    if value == v.ERASED:
+        if info.context and info.context.get(STORED):
+            return value
+        raise PydanticCustomError("reserved", "{erased} is reserved for erased data",
+                                  {"erased": v.ERASED})
+    return handler(value)
+
+
+_ERASABLE = WrapValidator(_erasable)
 
 
 def _not_blank(text: str) -> str:
@@ -47,16 +75,21 @@ def _text(max_length: int, *, one_line: bool = True) -> Any:
     return (StringConstraints(max_length=max_length), *checks)
 
 
-Name = Annotated[str, *_text(v.MAX_NAME_LENGTH), Field(json_schema_extra=_PERSONAL)]
+Name = Annotated[
+    str, *_text(v.MAX_NAME_LENGTH), Field(json_schema_extra=_PERSONAL), _ERASABLE
+]
 Email = Annotated[
     str,
     StringConstraints(max_length=v.MAX_EMAIL_LENGTH, pattern=r"^[^@\s]+@[^@\s]+$"),
     Field(description="an address such as ada@example.com", json_schema_extra=_PERSONAL),
+    _ERASABLE,
 ]
-Note = Annotated[str, *_text(v.MAX_NOTE_LENGTH, one_line=False), Field(json_schema_extra=_PERSONAL)]
+Note = Annotated[
+    str, *_text(v.MAX_NOTE_LENGTH, one_line=False), Field(json_schema_extra=_PERSONAL), _ERASABLE
+]
 """Free text about a person or a meeting: personal data, marked for erasure."""
 PersonalReason = Annotated[
-    str, *_text(v.MAX_REASON_LENGTH, one_line=False), Field(json_schema_extra=_PERSONAL)
+    str, *_text(v.MAX_REASON_LENGTH, one_line=False), Field(json_schema_extra=_PERSONAL), _ERASABLE
 ]
 Reason = Annotated[str, *_text(v.MAX_REASON_LENGTH, one_line=False)]
 Department = Annotated[str, *_text(v.MAX_DEPARTMENT_LENGTH)]

@@ -5,6 +5,12 @@ A stored event's state is JSON:
   "originator_topic"?: str, "class_version"?: int}`.
 Event classes may declare `class_version` and `upcast_vN_vM(state)` static
 methods; the mapper applies them before validating the payload.
+
+Personal fields (`domain.events.personal_fields`) are sealed on the way in with
+the key ring (`domain.keys`) attached as `keys`: a person's own events under
+their key, a pairing's notes under both people's. On the way out they are
+opened, or read as `vocabulary.ERASED` once a key was destroyed. Every other
+field stays plain JSON, which the projections read without this mapper.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ from eventsourcing.utils import TopicError, get_topic, resolve_topic
 from pydantic import BaseModel, ValidationError
 
 from domain.errors import DamagedStore
+from domain.events import STORED_CONTEXT, personal_fields
+from domain.keys import KeyRing, is_sealed
+from domain.vocabulary import ERASED
 
 
 class OrjsonTranscoder(Transcoder):
@@ -40,15 +49,28 @@ def payload_type(event_class: type) -> type[BaseModel]:
     return payload
 
 
+@cache
+def event_shape(event_class: type) -> tuple[str, bool, tuple[str, ...]]:
+    """The aggregate an event class belongs to, whether it creates it, and its
+    personal fields."""
+    owner = event_class.__qualname__.partition(".")[0]
+    creates = any(base.__name__ == "Created" for base in event_class.__mro__)
+    return owner, creates, tuple(personal_fields(payload_type(event_class)))
+
+
 class PayloadMapper(Mapper[Any]):
     """Maps events whose fields are `actor` and a pydantic `payload`."""
 
+    keys: KeyRing | None = None  # attached by the application (or an export)
+
     def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
         fields = vars(domain_event)
+        payload = fields["payload"].model_dump(mode="json")
+        self._seal(type(domain_event), domain_event.originator_id, payload)
         state: dict[str, Any] = {
             "timestamp": fields["timestamp"].isoformat(),
             "actor": fields["actor"],
-            "payload": fields["payload"].model_dump(mode="json"),
+            "payload": payload,
         }
         if "originator_topic" in fields:
             state["originator_topic"] = fields["originator_topic"]
@@ -94,18 +116,54 @@ class PayloadMapper(Mapper[Any]):
         originator_id = stored_event.originator_id
         if isinstance(originator_id, str):
             originator_id = UUID(originator_id)
+        payload = state["payload"]
+        self._open(event_class, originator_id, payload)
         fields = {
             "originator_id": originator_id,
             "originator_version": stored_event.originator_version,
             "timestamp": datetime.fromisoformat(state["timestamp"]),
             "actor": state["actor"],
-            "payload": payload_type(event_class).model_validate(state["payload"], strict=False),
+            "payload": payload_type(event_class).model_validate(
+                payload, strict=False, context=STORED_CONTEXT
+            ),
         }
         if "originator_topic" in state:
             fields["originator_topic"] = state["originator_topic"]
         event = object.__new__(event_class)
         object.__setattr__(event, "__dict__", fields)
         return typing.cast(DomainEventProtocol[Any], event)
+
+
+    def _seal(self, event_class: type, aggregate: UUID, payload: dict[str, Any]) -> None:
+        keys = self.keys
+        if keys is None:
+            return
+        owner, creates, personal = event_shape(event_class)
+        if creates and owner == "Mentorship":
+            keys.note_pairing(aggregate, payload["mentor"], payload["mentee"])
+        values = [f for f in personal if payload.get(f) is not None and payload[f] != ERASED]
+        if not values:
+            return
+        if owner == "Person":
+            if creates:  # the application creates keys in bulk; this covers the rest
+                keys.create([(aggregate, payload["employee_id"])])
+            people: tuple[UUID, ...] = (aggregate,)
+        else:
+            people = keys.pairing_people(aggregate)
+        for field in values:
+            payload[field] = keys.seal(payload[field], people)
+
+    def _open(self, event_class: type, aggregate: UUID, payload: dict[str, Any]) -> None:
+        owner, creates, personal = event_shape(event_class)
+        keys = self.keys
+        if creates and owner == "Mentorship" and keys is not None:
+            keys.note_pairing(aggregate, payload["mentor"], payload["mentee"])
+        for field in personal:
+            value = payload.get(field)
+            if isinstance(value, str) and is_sealed(value):
+                if keys is None:
+                    raise AssertionError("a sealed value needs the store's key ring")
+                payload[field] = keys.open(value)
 
 
 def _describe(error: Exception, topic: str) -> str:

@@ -16,7 +16,17 @@ from pydantic import Field
 
 from domain.dates import check_not_future
 from domain.errors import InvalidInput, NotAllowed
-from domain.events import Department, Email, EmployeeId, Level, Name, Payload, PersonalReason, Slug
+from domain.events import (
+    Department,
+    Email,
+    EmployeeId,
+    Level,
+    Name,
+    Payload,
+    PersonalReason,
+    Reason,
+    Slug,
+)
 from domain.validation import build
 from domain.vocabulary import Role
 
@@ -67,6 +77,13 @@ class Resumption(Payload):
     pairing: UUID = Field(strict=False)
 
 
+class Forgetting(Payload):
+    """The person's personal data was erased (their key destroyed) on request."""
+
+    on: date
+    reason: Reason = Field(title="erasure reason")  # why, e.g. a request's reference: not personal
+
+
 class Person(Aggregate):
     class Registered(Aggregate.Created):
         actor: str
@@ -99,6 +116,13 @@ class Person(Aggregate):
         actor: str
         payload: Resumption
 
+    class Forgotten(Aggregate.Event):
+        actor: str
+        payload: Forgetting
+
+        def apply(self, person: Person) -> None:
+            person.forgotten_on = self.payload.on
+
     def __init__(self, actor: str, payload: Registration) -> None:
         self.employee_id = payload.employee_id
         self.name = payload.name
@@ -109,6 +133,7 @@ class Person(Aggregate):
         self.left_on: date | None = None
         self.left_reason: str | None = None
         self.pairings: dict[UUID, date] = {}  # pairing id -> date paired
+        self.forgotten_on: date | None = None
 
     @classmethod
     def register(cls, actor: str, registration: Registration, today: date) -> Person:
@@ -133,6 +158,18 @@ class Person(Aggregate):
         if self.left_on is not None:
             raise NotAllowed(f"{self.employee_id} left the organisation on {self.left_on}")
 
+    def check_not_forgotten(self, what: str) -> None:
+        if self.forgotten_on is not None:
+            raise NotAllowed(
+                f"{self.employee_id} was forgotten on {self.forgotten_on}: "
+                f"their {what} cannot be recorded"
+            )
+
+    def forget(self, actor: str, forgetting: Forgetting) -> None:
+        if self.forgotten_on is not None:
+            raise NotAllowed(f"{self.employee_id} was already forgotten on {self.forgotten_on}")
+        self.trigger_event(self.Forgotten, actor=actor, payload=forgetting)
+
     def check_joining_date(self, joined_on: date, today: date) -> None:
         check_not_future(joined_on, today, "joining date")
         if self.left_on is not None and joined_on > self.left_on:
@@ -149,6 +186,8 @@ class Person(Aggregate):
     def update_profile(self, actor: str, change: ProfileChange, today: date) -> None:
         if not change.model_dump(exclude_none=True):
             raise InvalidInput("nothing to update: give at least one field to change")
+        if change.name is not None or change.email is not None:
+            self.check_not_forgotten("name and email")
         if change.joined_on is not None:
             self.check_joining_date(change.joined_on, today)
         self.trigger_event(self.ProfileUpdated, actor=actor, payload=change)
@@ -163,6 +202,8 @@ class Person(Aggregate):
 
     def leave(self, actor: str, departure: Departure, today: date) -> None:
         self.check_leave(departure.on, today)
+        if departure.reason is not None:
+            self.check_not_forgotten("leaving reason")
         self.trigger_event(self.LeftOrganisation, actor=actor, payload=departure)
 
     def join_pairing(self, actor: str, pairing: UUID, program: str, role: Role, on: date) -> None:

@@ -75,6 +75,9 @@ MAX_DEPARTMENT_LENGTH = 100
 MAX_REASON_LENGTH = 500  # why someone left, why a record is retracted or reopened
 MAX_NOTE_LENGTH = 2000  # free-text notes on meetings, reversals and endings
 
+ERASED = "[erased]"
+"""What a personal value reads as once the person it is about was forgotten."""
+
 # The days at which retention reports survival and cumulative incidence.
 REPORT_HORIZONS: tuple[int, ...] = (30, 90, 180, 365)
 
@@ -87,6 +90,7 @@ class Topic:
     PERSON_LEFT = "domain.person:Person.LeftOrganisation"
     PERSON_PAIRING_JOINED = "domain.person:Person.PairingJoined"
     PERSON_PAIRING_RESUMED = "domain.person:Person.PairingResumed"
+    PERSON_FORGOTTEN = "domain.person:Person.Forgotten"
     PROGRAM_LAUNCHED = "domain.program:Program.Launched"
     PROGRAM_CLOSED = "domain.program:Program.Closed"
     PAIRED = "domain.mentorship:Mentorship.Paired"

@@ -22,8 +22,12 @@ from projections.db import Cursor
 MET = Topic.MET
 DOMAIN = "domain."  # every event type of ours; other topics are not the views' business
 # Event types of ours that the views skip on purpose: a person's record of their
-# pairings repeats what the pairing events already say.
-IGNORED: frozenset[str] = frozenset({Topic.PERSON_PAIRING_JOINED, Topic.PERSON_PAIRING_RESUMED})
+# pairings repeats what the pairing events already say, and a forgotten person's
+# values need no change (views hold them sealed, as the events do: they read as
+# erased once the key is gone; see domain/keys.py).
+IGNORED: frozenset[str] = frozenset(
+    {Topic.PERSON_PAIRING_JOINED, Topic.PERSON_PAIRING_RESUMED, Topic.PERSON_FORGOTTEN}
+)
 
 
 

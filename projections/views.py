@@ -14,6 +14,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder
 
 from domain.errors import NotFound
+from domain.keys import KeyRing, keyring_for
 from domain.vocabulary import Status, direction_after
 from projections import engagement, participants, profiles, retention
 from projections.answering import catch_up_for_query, query_lock_wait
@@ -81,6 +82,19 @@ class LedgerViews(PairingReferences):
         self._answered = False
         self.known_at = known_at
         self.known: KnownLog | None = None
+        self._recorder = recorder
+
+    @property
+    def keys(self) -> KeyRing:
+        """Opens the sealed names, emails and reasons that the views hold: they are
+        stored as the events store them, so no view holds plaintext personal data."""
+        return keyring_for(self._recorder)
+
+    def _reveal(self, row: dict[str, Any], *fields: str) -> dict[str, Any]:
+        reveal = self.keys.reveal
+        for field in fields:
+            row[field] = reveal(row[field])
+        return row
 
     def catch_up(self, progress: Progress | None = None) -> CatchUp:
         if self.known_at is not None:
@@ -150,7 +164,9 @@ class LedgerViews(PairingReferences):
                 "SELECT employee_id, name, email, level, department, joined_on, left_on "
                 "FROM view_people ORDER BY employee_id"
             ).fetchall()
-        return [dict(zip(columns, row, strict=True)) for row in rows]
+        return [
+            self._reveal(dict(zip(columns, row, strict=True)), "name", "email") for row in rows
+        ]
 
     def programs(self) -> list[dict[str, Any]]:
         self.catch_up()
@@ -175,7 +191,7 @@ class LedgerViews(PairingReferences):
                 f"SELECT employee_id, name FROM view_people WHERE employee_id IN ({marks})",
                 list(employee_ids),
             ).fetchall()
-        return {row[0]: row[1] for row in rows}
+        return {row[0]: self.keys.reveal(row[1]) for row in rows}
 
     # One person or program at a glance.
 
@@ -191,6 +207,8 @@ class LedgerViews(PairingReferences):
             names = profiles.partner_names(cursor, employee_id)
         if person is None:
             raise NotFound(f"unknown person {employee_id!r}")
+        self._reveal(person, "name", "email", "left_reason")
+        names = {partner: self.keys.reveal(name) for partner, name in names.items()}
         pairings = [profiles.as_partner(employee_id, _current(row), names) for row in rows]
         return {**person, "pairings": pairings}
 

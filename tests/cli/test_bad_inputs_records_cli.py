@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import LONG_TEXT, TOO_LONG, Backend, assert_refused
 
+from domain.vocabulary import ERASED
+
 BAD = "bad\udcff"  # what Python makes of argv bytes that are not UTF-8
 UTF8 = "utf-8"
 JOINED = ("joining date", "--joined")  # not "date": "nothing to update" contains it
@@ -24,6 +26,8 @@ UPDATE = ("person", "update", "E1")
 LEAVE = ("person", "leave", "E2")
 LAUNCH = ("program", "launch", "x", "--name", "X")
 CLOSE = ("program", "close", "spring-2026")
+FORGET = ("person", "forget", "E1")
+FORGET_E9 = ("person", "forget", "E9")
 PEOPLE_CSV = str(Path(__file__).resolve().parents[2] / "docs" / "examples" / "people.csv")
 
 ROWS = [
@@ -61,6 +65,15 @@ ROWS = [
     pytest.param(("person", "leave", "E1", "--on", "2019-03-31"), "before", id="leave early"),
     pytest.param((*LEAVE, "--reason", BAD), UTF8, id="leave reason utf-8"),
     pytest.param((*LEAVE, "--reason", LONG_TEXT), TOO_LONG, id="leave long reason"),
+    # person forget (forgetting twice: tests/cli/test_erasure_cli.py)
+    pytest.param((*FORGET_E9, "--reason", "r"), "unknown person", id="forget E9"),
+    pytest.param((*FORGET, "--reason", ""), "empty", id="forget empty reason"),
+    pytest.param((*FORGET, "--reason", "  "), "empty", id="forget blank reason"),
+    pytest.param((*FORGET, "--reason", LONG_TEXT), TOO_LONG, id="forget long reason"),
+    pytest.param((*FORGET, "--reason", BAD), UTF8, id="forget reason utf-8"),
+    pytest.param(FORGET, "--reason", id="forget no reason"),
+    pytest.param(("person", "add", "E9", "--name", ERASED), "reserved", id="add name [erased]"),
+    pytest.param((*UPDATE, "--email", ERASED), "reserved", id="update email [erased]"),
     # program launch
     pytest.param(("program", "launch", "abc\n", "--name", "A"), "program id", id="launch newline"),
     pytest.param(("program", "launch", "Bad Slug", "--name", "A"), "program id", id="launch slug"),

@@ -17,7 +17,7 @@ def test_schema_lists_every_event_type_with_personal_fields_marked() -> None:
     # Every event type the aggregates define, in the order they define them.
     assert list(schemas) == [
         "Person.Registered", "Person.ProfileUpdated", "Person.LeftOrganisation",
-        "Person.PairingJoined", "Person.PairingResumed",
+        "Person.PairingJoined", "Person.PairingResumed", "Person.Forgotten",
         "Program.Launched", "Program.Closed",
         "Mentorship.Paired", "Mentorship.Met", "Mentorship.RolesReversed", "Mentorship.Ended",
         "Mentorship.MeetingRetracted", "Mentorship.Reopened",

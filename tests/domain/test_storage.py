@@ -29,6 +29,7 @@ from domain.mentorship import (
 )
 from domain.person import (
     Departure,
+    Forgetting,
     Membership,
     Person,
     ProfileChange,
@@ -292,6 +293,7 @@ PERSONAL = {
     Departure: ["reason"],
     Membership: [],
     Resumption: [],
+    Forgetting: [],
     Launch: [],
     Closure: [],
     Pairing: [],

@@ -34,6 +34,7 @@ from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 from follow_helpers import FollowProcess
 
 from domain.application import MentorshipLedger
+from domain.key_table import copy_keys
 from domain.mentorship import Direction, EndReason
 from projections.runner import CatchUp, Progress
 from projections.schema import VIEW_TABLES
@@ -202,6 +203,7 @@ def copy_events(
     copy = open_recorder(str(path))
     if kept:
         copy.insert_events(kept)
+    copy_keys(recorder, copy)  # the copy's sealed names need their keys
     return copy
 
 

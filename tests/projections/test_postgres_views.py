@@ -8,6 +8,7 @@ from pathlib import Path
 from eventsourcing.persistence import StoredEvent
 
 from domain.application import MentorshipLedger
+from domain.key_table import copy_keys
 from domain.synthetic import generate_organisation
 from projections.source import open_recorder
 from projections.views import LedgerViews
@@ -24,6 +25,7 @@ def _copy_events(source: MentorshipLedger, target_store: str) -> LedgerViews:
             for n in notifications
         ]
     )
+    copy_keys(source.recorder, target)  # the copy's sealed names need their keys
     return LedgerViews(target)
 
 
