@@ -100,7 +100,7 @@ def _import_events(ctx: LedgerContext, events_file: Path) -> None:
         )
     count = read = 0
     size = events_file.stat().st_size
-    restorer = LogRestorer(ledger.mapper)
+    restorer = LogRestorer()
     started = time.perf_counter()
     bar = progress_bar("Importing")
     with bar as update, events_file.open("rb") as file, ledger.unit_of_work() as work:
@@ -109,7 +109,7 @@ def _import_events(ctx: LedgerContext, events_file: Path) -> None:
             if not text.strip():
                 continue
             try:
-                work.restore(restorer.stored_event(text))
+                work.restore(restorer.event(text))
             except LedgerError as error:
                 raise InvalidInput(f"{events_file}:{number}: {error}") from None
             count += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from functools import partial
 from typing import Protocol, TypeVar, cast
 from uuid import UUID
 
@@ -25,6 +26,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import Environment
 
 from domain import validation
+from domain.bulk_write import BulkWriter
 from domain.errors import AlreadyExists, LedgerError, NotAllowed, NotFound
 from domain.events import RecordedEvent
 from domain.key_table import TABLE
@@ -37,7 +39,7 @@ from domain.program import Launch, Program, program_id
 from domain.retry import command
 from domain.store import retry_startup, store_environment
 from domain.store_guard import check_events_table, construct_factory
-from domain.unit_of_work import UnitOfWorkMixin
+from domain.unit_of_work import Events, UnitOfWork, UnitOfWorkMixin
 from domain.vocabulary import DEFAULT_CADENCE_DAYS, EndReason
 
 R = TypeVar("R")
@@ -101,19 +103,25 @@ class MentorshipLedger(PairingCommands, UnitOfWorkMixin):
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """Creates the keys of people registered here before their events are
-        sealed (one transaction for a whole batch), and destroys the keys of
-        people forgotten here once their `Forgotten` event is recorded."""
+        sealed, and destroys the keys of people forgotten here once their
+        `Forgotten` event is recorded."""
         events = processing_event.events
-        self.keys.create(
-            (e.originator_id, e.payload.employee_id)
-            for e in events
-            if isinstance(e, Person.Registered)
-        )
+        self.keys.create(_registered(events))
         recordings = super()._record(processing_event)
         for event in events:
             if isinstance(event, Person.Forgotten):
                 self.keys.destroy(event.originator_id, event.timestamp.isoformat())
         return recordings
+
+    def _before_writing(self, events: Events, writer: BulkWriter, work: UnitOfWork) -> None:
+        """The same for a batch's chunk: the keys are written in the batch's own
+        transaction (so they commit, or roll back, with its events); keys are
+        destroyed only once the batch has committed."""
+        self.keys.create(_registered(events), within=writer.cursor())
+        for event in events:
+            if isinstance(event, Person.Forgotten):
+                person, when = event.originator_id, event.timestamp.isoformat()
+                work.after_commit.append(partial(self.keys.destroy, person, when))
 
     def _get(self, aggregate_id: UUID, kind: type[R], message: str) -> R:
         try:
@@ -287,3 +295,9 @@ class MentorshipLedger(PairingCommands, UnitOfWorkMixin):
                     f"cannot end active pairing {pairing.id} on {on}: {error}"
                 ) from None
         return pairings
+
+
+def _registered(events: Iterable[object]) -> list[tuple[UUID, str]]:
+    return [
+        (e.originator_id, e.payload.employee_id) for e in events if isinstance(e, Person.Registered)
+    ]

@@ -32,11 +32,17 @@ class BulkWriter:
         self._cursor: Any = None
         self.written = 0
 
+    def cursor(self) -> Any:
+        """The cursor of the batch's transaction (begun now if need be), for rows
+        that must commit or roll back with the events (the people's keys)."""
+        if self._stack is None:
+            self._begin()
+        return self._cursor
+
     def write(self, stored_events: Sequence[StoredEvent]) -> None:
         if not stored_events:
             return
-        if self._stack is None:
-            self._begin()
+        self.cursor()
         if _is_postgres(self.recorder):
             recorder: Any = self.recorder
             recorder._insert_events(self._cursor, stored_events)

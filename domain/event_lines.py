@@ -2,20 +2,14 @@
 
 One event per line:
 `{"position", "aggregate", "version", "kind", "id", "type", "on", "recorded_at",
-<<<<<<< HEAD
   "actor", "payload"}` (see docs/import.md). Written through the application's
 mapper, so payloads are upcast on the way out; `domain.log_restore` reads the
-lines back.
-=======
-  "actor", "payload"}` (see docs/import.md). Both directions go through the
-application's mapper, so payloads are upcast on the way out and validated by
-their pydantic models on the way in.
+lines back, through the mapper too.
 
 Personal values are exported opened: plaintext for people who are still known
 (an export is a backup, to be kept as safely as the key table), `[erased]` for
 people who were forgotten. On import they are sealed again under new keys, and
 an imported `Forgotten` event destroys the new key at once.
->>>>>>> audit-erasure
 """
 
 from __future__ import annotations
@@ -28,16 +22,9 @@ import orjson
 from eventsourcing.domain import CanInitAggregate
 from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
 
-<<<<<<< HEAD
 from domain.errors import DamagedStore
-=======
-from domain import validation
-from domain.errors import DamagedStore, InvalidInput, LedgerError
 from domain.keys import keyring_for
 from domain.mapper import PayloadMapper
-from domain.person import person_id
-from domain.program import program_id
->>>>>>> audit-erasure
 
 PAGE = 2_000  # events read per query: the whole log is never in memory
 MODULES = {

@@ -55,21 +55,14 @@ class KeyTable:
                 f"employee_id TEXT NOT NULL, key {blob}, forgotten_at TEXT)"
             )
 
-    def insert(self, rows: Sequence[tuple[str, str, bytes]]) -> list[Row]:
+    def insert(self, rows: Sequence[tuple[str, str, bytes]], within: Any = None) -> list[Row]:
         """Inserts keys, keeping any that exists already (a lost race, a retry);
-        returns the rows now stored for those people."""
+        returns the rows now stored for those people. `within`: the open cursor
+        of a batch's transaction, whose events the keys then commit (or roll back) with."""
+        if within is not None:
+            return _insert(_Cursor(within, self.is_sqlite), rows)
         with self._cursor(commit=True) as cursor:
-            cursor.executemany(
-                f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (?, ?, ?) "
-                "ON CONFLICT (person_id) DO NOTHING",
-                rows,
-            )
-            marks = ", ".join("?" for _ in rows)
-            cursor.execute(
-                f"SELECT {_COLUMNS} FROM {TABLE} WHERE person_id IN ({marks})",
-                [row[0] for row in rows],
-            )
-            return cursor.fetchall()
+            return _insert(cursor, rows)
 
     def read(self, person: str | None = None) -> list[Row]:
         """One person's row, or every row."""
@@ -116,6 +109,18 @@ class KeyTable:
                 f"stays until VACUUM FULL {TABLE} runs"
             )
         return None
+
+
+def _insert(cursor: _Cursor, rows: Sequence[tuple[str, str, bytes]]) -> list[Row]:
+    cursor.executemany(
+        f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (?, ?, ?) ON CONFLICT (person_id) DO NOTHING",
+        rows,
+    )
+    marks = ", ".join("?" for _ in rows)
+    cursor.execute(
+        f"SELECT {_COLUMNS} FROM {TABLE} WHERE person_id IN ({marks})", [row[0] for row in rows]
+    )
+    return cursor.fetchall()
 
 
 class _Cursor:

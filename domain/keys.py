@@ -72,12 +72,13 @@ class KeyRing:
     def create_table(self) -> None:
         self.table.create()
 
-    def create(self, people: Iterable[tuple[UUID, str]]) -> None:
+    def create(self, people: Iterable[tuple[UUID, str]], within: Any = None) -> None:
         """Keys for newly registered people (aggregate id, employee id), in one
-        transaction; a key that exists already is kept (a lost race, a retry)."""
+        transaction (`within` a batch's open one, if given); a key that exists
+        already is kept (a lost race, a retry)."""
         rows = [(ref(p), e, os.urandom(KEY_BYTES)) for p, e in people if ref(p) not in self._keys]
         if rows:
-            self._remember(self.table.insert(rows))
+            self._remember(self.table.insert(rows, within))
 
     def destroy(self, person: UUID, when: str) -> bool:
         """Destroys a person's key; False if there was no live key."""

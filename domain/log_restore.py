@@ -5,7 +5,7 @@ the ledger's, its payload must pass the event's pydantic model (the one source
 of every rule on a value) and is stored as the model writes it, its `id` must be
 the one its aggregate's UUID is derived from, and it must continue its
 aggregate's history (the first event creates the aggregate, versions count 1, 2,
-3...). The mapper then stores the event exactly as the application would.
+3...). The unit of work then stores the event exactly as the application would.
 
 What is remembered between lines is one small record per aggregate (its next
 version), so a log of any length is restored in constant memory per aggregate;
@@ -23,14 +23,13 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.domain import CanInitAggregate, CanMutateAggregate, DomainEventProtocol
-from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import resolve_topic
 from pydantic import BaseModel, ValidationError
 
 from domain import validation
 from domain.errors import InvalidInput, LedgerError
 from domain.event_lines import FIELDS, KINDS, MODULES
-from domain.mapper import _describe, payload_type
+from domain.mapper import STORED_CONTEXT, _describe, payload_type
 from domain.person import person_id
 from domain.program import program_id
 
@@ -54,15 +53,13 @@ class _Aggregate:
 
 
 class LogRestorer:
-    """Turns exported lines into stored events, one line at a time."""
+    """Turns exported lines into events, one line at a time."""
 
-    def __init__(self, mapper: Mapper[Any]) -> None:
-        self.mapper = mapper
+    def __init__(self) -> None:
         self._aggregates: dict[str, _Aggregate] = {}
 
-    def stored_event(self, text: bytes) -> StoredEvent:
-        """The event on one line, as the application would store it;
-        `InvalidInput` saying what is wrong with the line."""
+    def event(self, text: bytes) -> DomainEventProtocol[UUID]:
+        """The event on one line; `InvalidInput` saying what is wrong with the line."""
         line = _fields(text)
         kind = _event_type(line["type"])
         if line["kind"] != KINDS[kind.owner]:
@@ -75,7 +72,9 @@ class LogRestorer:
         actor = _actor(line["actor"] if isinstance(line["actor"], str) else "")
         self._check_sequence(aggregate, version, kind.creates)
         try:
-            payload = kind.payload.model_validate(line["payload"], strict=False)
+            payload = kind.payload.model_validate(
+                line["payload"], strict=False, context=STORED_CONTEXT
+            )
         except (ValidationError, ValueError, TypeError) as error:
             what = _describe(error, str(line["type"]))
             raise InvalidInput(f"aggregate {aggregate.uuid}, version {version}: {what}") from None
@@ -91,8 +90,7 @@ class LogRestorer:
         event: object = object.__new__(kind.event_class)
         object.__setattr__(event, "__dict__", fields)
         aggregate.next_version = version + 1
-        stored: StoredEvent = self.mapper.to_stored_event(_as_event(event))
-        return stored
+        return _as_event(event)
 
     def _aggregate(self, kind: _EventType, line: dict[str, Any]) -> _Aggregate:
         text, natural = str(line["aggregate"]), str(line["id"])

@@ -25,14 +25,14 @@ from eventsourcing.domain import (
     MutableOrImmutableAggregate,
     OriginatorVersionError,
 )
-from eventsourcing.persistence import IntegrityError, Recording, StoredEvent
+from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.bulk_write import BulkWriter
 from domain.errors import ConcurrentUpdate, DamagedStore
 from domain.mentorship import Mentorship
 
 CHUNK_EVENTS = 5_000  # written per insert: larger chunks were no faster
-Events = list[DomainEventProtocol[UUID] | StoredEvent]
+Events = list[DomainEventProtocol[UUID]]
 
 
 class UnitOfWork:
@@ -42,6 +42,7 @@ class UnitOfWork:
         self.aggregates: dict[UUID, Aggregate] = {}
         self.events: Events = []  # recorded, not yet written
         self.written = 0
+        self.after_commit: list[Callable[[], object]] = []  # what waits for the commit
         self._write = write
         self._pairings_in: dict[str, dict[UUID, None]] = {}  # program -> pairing ids
 
@@ -80,10 +81,10 @@ class UnitOfWork:
             self.events.extend(obj.collect_events())
         self._maybe_flush()
 
-    def restore(self, stored_event: StoredEvent) -> None:
+    def restore(self, event: DomainEventProtocol[UUID]) -> None:
         """An event recorded before (`import --events`), stored as it was recorded
         (checked by `domain.log_restore`)."""
-        self.events.append(stored_event)
+        self.events.append(event)
         self._maybe_flush()
 
     def pairings_in(self, program: str) -> list[UUID]:
@@ -106,7 +107,8 @@ class UnitOfWorkMixin(Application[UUID]):
         to_stored = self.mapper.to_stored_event
 
         def write(events: Events) -> None:
-            writer.write([e if isinstance(e, StoredEvent) else to_stored(e) for e in events])
+            self._before_writing(events, writer, work)
+            writer.write([to_stored(e) for e in events])
 
         work = self._work = UnitOfWork(write)
         collecting = gc.isenabled()
@@ -132,6 +134,11 @@ class UnitOfWorkMixin(Application[UUID]):
                     "nothing was written: try again"
                 ) from None
             raise
+        for step in work.after_commit:
+            step()
+
+    def _before_writing(self, events: Events, writer: BulkWriter, work: UnitOfWork) -> None:
+        """Runs before each chunk of a batch is mapped and written (a hook)."""
 
     def save(
         self,

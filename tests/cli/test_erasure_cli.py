@@ -13,6 +13,7 @@ from cli_helpers import TODAY, RefusedFn, RunFn, World, one_error_line
 from click.testing import CliRunner, Result
 
 from cli.main import cli
+from domain import unit_of_work
 from domain.application import MentorshipLedger
 from domain.key_table import TABLE
 from domain.person import Person, Registration, person_id
@@ -295,3 +296,53 @@ def test_forgetting_while_the_postgresql_key_table_is_in_use_warns_that_a_row_ve
     assert json.loads(invoke(postgres_store, "people", "--format", "json").stdout)[0]["name"] == (
         ERASED
     )
+
+
+def _key_rows(store: str) -> int:
+    ledger = MentorshipLedger(store, create=False)
+    try:
+        return len(ledger.keys.table.read())
+    finally:
+        ledger.close()
+
+
+def test_people_imported_in_a_batch_are_sealed_and_their_keys_commit_with_it(
+    populated: World,
+    ok: RunFn,
+    run: RunFn,
+    store: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(unit_of_work, "CHUNK_EVENTS", 1)  # each event written as it comes
+    people = tmp_path / "people.csv"
+    people.write_text("employee_id,name,email\nZ1,Zebedee Quintrell,zq@example.com\n")
+    broken = tmp_path / "broken.csv"
+    broken.write_text("employee_id,name,level\nZ2,Zora Vantablack,x\nZ3,Zeno Ostrowski,3\n")
+    keys_before = _key_rows(store)
+
+    # Z3 is written (with its key) into the batch's transaction; Z2's row is refused.
+    refused = run("import", str(broken))
+    ok("import", str(people))
+
+    assert refused.exit_code == 1
+    assert _key_rows(store) == keys_before + 1  # Z1's key only: Z3's rolled back with its batch
+    assert as_json(ok, "person", "show", "Z1")["name"] == "Zebedee Quintrell"
+    for secret in ("Zebedee Quintrell", "zq@example.com", "Zeno Ostrowski", "Zora Vantablack"):
+        assert not holds(store, secret), secret
+
+
+def test_the_demo_organisation_is_sealed_at_rest(tmp_path: Path) -> None:
+    from domain.synthetic import generate_organisation
+
+    store = str(tmp_path / "demo.db")
+    ledger = MentorshipLedger(store, today=lambda: TODAY)
+    try:
+        generate_organisation(ledger, people=12, pairings=6)
+    finally:
+        ledger.close()
+
+    shown = json.loads(invoke(store, "people", "--format", "json").stdout)
+    names = [row["name"] for row in shown]
+    assert len(names) == 12 and ERASED not in names
+    assert not any(holds(store, name) for name in names)
