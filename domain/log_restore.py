@@ -29,7 +29,8 @@ from pydantic import BaseModel, ValidationError
 from domain import validation
 from domain.errors import InvalidInput, LedgerError
 from domain.event_lines import FIELDS, KINDS, MODULES
-from domain.mapper import STORED_CONTEXT, _describe, payload_type
+from domain.events import STORED_CONTEXT
+from domain.mapper import _describe, payload_type
 from domain.person import person_id
 from domain.program import program_id
 
