@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 
 QUERIES = frozenset(
-    {"people", "programs", "list", "show", "history", "retention", "engagement", "export", "report"}
+    {
+        *("people", "programs", "list", "show", "history", "retention", "engagement"),
+        *("export", "report", "verify"),
+    }
 )
 """Commands that only read: they never create a store, and when the views cannot
 be brought up to date (a busy or read-only store) they answer from the views as

@@ -149,11 +149,12 @@ def _register() -> None:
         reports,
         retention,
         schema,
+        verify,
     )
 
     modules = (
         *(person, program, pairing, audit, retention, engagement, reports, schema, demo),
-        *(follow, export, importing, report),
+        *(follow, export, importing, report, verify),
     )
     for module in modules:
         for command in module.COMMANDS:

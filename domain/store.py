@@ -22,6 +22,7 @@ DEFAULT_STORE = "mentorship.db"
 TRANSCODER_TOPIC = "domain.mapper:OrjsonTranscoder"
 MAPPER_TOPIC = "domain.mapper:PayloadMapper"
 POSTGRES_RECORDER_TOPIC = "domain.store_postgres:BulkSafePostgresApplicationRecorder"
+SQLITE_RECORDER_TOPIC = "domain.store_sqlite:SealingSQLiteApplicationRecorder"
 STARTUP_ATTEMPTS = 6
 LOCK_TIMEOUT_VARIABLE = "MENTORSHIP_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 30  # seconds, on both stores
@@ -127,6 +128,7 @@ def _sqlite_environment(store: str, create: bool) -> dict[str, str]:
         raise InvalidInput(f"store {store!r}: directory {path.parent} does not exist")
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,
         "SQLITE_DBNAME": str(path),
         "SQLITE_LOCK_TIMEOUT": str(lock_timeout()),
     }

@@ -1,30 +1,80 @@
-"""The PostgreSQL event recorder, safe for the large transactions of a unit of work.
+"""The PostgreSQL event recorder: seals every event into the hash chain, and is
+safe for the large transactions of a unit of work.
+
+Sealing happens in `_fetch_ids_after_insert_events`, in the transaction that
+inserted the events, once their positions are known; eventsourcing has locked
+the events table by then, so the last link read here is the one the new events
+follow. Every write path (pipelined or bulk) goes through it.
 
 eventsourcing inserts a transaction's events in psycopg's pipeline mode. With
 one very large batch (an `import` of 50,000 events) client and server then wait
 for each other forever: psycopg 3.3.9 sits in `poll`, the server in
 `ClientRead` (psycopg issue #685 describes the same deadlock). Up to
 `PIPELINE_LIMIT` events the stock path is used; above it, the same statements
-run in one ordinary transaction. Chosen by `domain.store` through
-APPLICATION_RECORDER_TOPIC, so it is imported only for PostgreSQL stores.
+run in one ordinary transaction. The database-function path inserts without
+calling back into Python, so it is never used (it would leave events unsealed).
+Chosen by `domain.store` through APPLICATION_RECORDER_TOPIC, so it is imported
+only for PostgreSQL stores.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg import Cursor
+from psycopg.rows import DictRow, tuple_row
+from psycopg.sql import SQL, Identifier
+
+from domain.chain import GENESIS, Recorded, Seal, seal
+from domain.chain_reader import PAGE, SEAL_COLUMNS, ChainReading, hex_id
+from domain.store_sqlite import check_follows
 
 PIPELINE_LIMIT = 10_000  # the synthetic generator's chunk size: known to work
 
 
-class BulkSafePostgresApplicationRecorder(PostgresApplicationRecorder):
+class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecorder):
+    position_column = "notification_id"
+
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.check_identifier_length(f"{events_table_name}_chain")
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{table} ("
+                "position bigint PRIMARY KEY, originator_id text NOT NULL, "
+                "originator_version bigint NOT NULL, state_hash bytea NOT NULL, "
+                "stamp text, link bytea NOT NULL)"
+            ).format(
+                schema=Identifier(datastore.schema),
+                table=Identifier(f"{events_table_name}_chain"),
+            )
+        )
+
+    def _events_table(self) -> str:
+        return f'"{self.datastore.schema}"."{self.events_table_name}"'
+
+    def _chain_table(self) -> str:
+        return f'"{self.datastore.schema}"."{self.events_table_name}_chain"'
+
+    def _aggregate_key(self, originator_id: str) -> Any:
+        return UUID(originator_id)
+
+    def has_chain(self) -> bool:
+        return bool(self._rows("SELECT to_regclass(?)", (self._chain_table(),))[0][0])
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(sql.replace("?", "%s").encode(), params)
+            return curs.fetchall()
+
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        if len(stored_events) <= PIPELINE_LIMIT or self.datastore.enable_db_functions:
+        if len(stored_events) <= PIPELINE_LIMIT and not self.datastore.enable_db_functions:
             stock: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
             return stock
         with (
@@ -35,3 +85,74 @@ class BulkSafePostgresApplicationRecorder(PostgresApplicationRecorder):
             self._insert_events(curs, stored_events, **kwargs)
             self._insert_stored_events(curs, stored_events, **kwargs)
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if positions:
+            self._seal(curs, stored_events, positions)
+        return positions
+
+    def _seal(
+        self, curs: Cursor[DictRow], stored: Sequence[StoredEvent], positions: Sequence[int]
+    ) -> None:
+        curs.execute(
+            f"SELECT position, link FROM {self._chain_table()} ORDER BY position DESC LIMIT 1"
+        )
+        last = curs.fetchone()
+        if last is None:  # the first write since sealing began: seal what came before
+            previous = self._seal_before(curs, min(positions))
+        else:
+            previous = bytes(last["link"])
+            check_follows(int(last["position"]), min(positions))
+        new = sorted(
+            (
+                Recorded(p, hex_id(s.originator_id), s.originator_version, s.topic, s.state)
+                for p, s in zip(positions, stored, strict=True)
+            ),
+            key=lambda r: r.position,
+        )
+        self._insert_seals(curs, seal(previous, new))
+
+    def _seal_before(self, curs: Cursor[DictRow], first: int) -> bytes:
+        """Seals the events before position `first`, a page at a time; the last link."""
+        previous, after = GENESIS, 0
+        while True:
+            curs.execute(
+                "SELECT notification_id, originator_id, originator_version, topic, state "
+                f"FROM {self._events_table()} WHERE notification_id > %s "
+                "AND notification_id < %s ORDER BY notification_id LIMIT %s",
+                (after, first, PAGE),
+            )
+            page = [
+                Recorded(
+                    r["notification_id"],
+                    hex_id(r["originator_id"]),
+                    r["originator_version"],
+                    r["topic"],
+                    bytes(r["state"]),
+                )
+                for r in curs.fetchall()
+            ]
+            if not page:
+                return previous
+            seals = seal(previous, page)
+            self._insert_seals(curs, seals)
+            previous, after = seals[-1].link, page[-1].position
+
+    def _insert_seals(self, curs: Cursor[DictRow], seals: Sequence[Seal]) -> None:
+        # One statement with arrays, not executemany: safe in pipeline mode.
+        curs.execute(
+            f"INSERT INTO {self._chain_table()} ({SEAL_COLUMNS}) "
+            "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::bigint[], "
+            "%s::bytea[], %s::text[], %s::bytea[])",
+            (
+                [s.position for s in seals],
+                [s.originator_id for s in seals],
+                [s.originator_version for s in seals],
+                [s.state_hash for s in seals],
+                [s.stamp for s in seals],
+                [s.link for s in seals],
+            ),
+        )

@@ -1,0 +1,114 @@
+"""The SQLite event recorder that seals every event into the hash chain.
+
+Sealing happens in `_insert_events`, inside the transaction that inserts the
+events: every write path (a command's save, a unit of work, `import --events`,
+the demo generator) goes through it, and SQLite's write lock serialises writers,
+so the last link read here is the one the new events follow. Chosen by
+`domain.store` through APPLICATION_RECORDER_TOPIC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+
+from domain.chain import GENESIS, Recorded, Seal, seal
+from domain.chain_reader import PAGE, SEAL_COLUMNS, ChainReading, hex_id
+from domain.errors import DamagedStore
+
+
+class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
+    position_column = "rowid"
+
+    def _events_table(self) -> str:
+        return self.events_table_name
+
+    def _chain_table(self) -> str:
+        return f"{self.events_table_name}_chain"
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {self._chain_table()} ("
+            "position INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
+            "originator_version INTEGER NOT NULL, state_hash BLOB NOT NULL, "
+            "stamp TEXT, link BLOB NOT NULL)",
+        ]
+
+    def has_chain(self) -> bool:
+        return bool(
+            self._rows(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                (self._chain_table(),),
+            )
+        )
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(sql, params)
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions = super()._insert_events(c, stored_events, **kwargs)
+        if positions:
+            self._seal(c, stored_events, positions)
+        return positions
+
+    def _seal(
+        self, c: SQLiteCursor, stored: Sequence[StoredEvent], positions: Sequence[int]
+    ) -> None:
+        c.execute(
+            f"SELECT position, link FROM {self._chain_table()} ORDER BY position DESC LIMIT 1"
+        )
+        last = c.fetchone()
+        if last is None:  # the first write since sealing began: seal what came before
+            previous = self._seal_before(c, positions[0])
+        else:
+            previous = bytes(last[1])
+            check_follows(int(last[0]), positions[0])
+        new = [
+            Recorded(p, hex_id(s.originator_id), s.originator_version, s.topic, s.state)
+            for p, s in zip(positions, stored, strict=True)
+        ]
+        self._insert_seals(c, seal(previous, new))
+
+    def _seal_before(self, c: SQLiteCursor, first: int) -> bytes:
+        """Seals the events before position `first`, a page at a time; the last link."""
+        previous, after = GENESIS, 0
+        while True:
+            c.execute(
+                f"SELECT rowid, originator_id, originator_version, topic, state "
+                f"FROM {self.events_table_name} WHERE rowid > ? AND rowid < ? "
+                "ORDER BY rowid LIMIT ?",
+                (after, first, PAGE),
+            )
+            page = [Recorded(p, hex_id(o), v, t, bytes(s)) for p, o, v, t, s in c.fetchall()]
+            if not page:
+                return previous
+            seals = seal(previous, page)
+            self._insert_seals(c, seals)
+            previous, after = seals[-1].link, page[-1].position
+
+    def _insert_seals(self, c: SQLiteCursor, seals: Sequence[Seal]) -> None:
+        c.executemany(
+            f"INSERT INTO {self._chain_table()} ({SEAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (s.position, s.originator_id, s.originator_version, s.state_hash, s.stamp, s.link)
+                for s in seals
+            ],
+        )
+
+
+def check_follows(last_sealed: int, first_new: int) -> None:
+    """New events must come after the last seal: SQLite reuses the position of a
+    deleted last event, and a seal already names it."""
+    if first_new <= last_sealed:
+        raise DamagedStore(
+            f"the log is broken at event {first_new}: it was sealed before and its event "
+            "is gone; run mentorship verify"
+        )
