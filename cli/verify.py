@@ -70,11 +70,15 @@ def _chain_reader(ctx: LedgerContext) -> ChainReading:
 
 def _whole_log(recorder: ChainReading, expect: bytes | None) -> dict[str, Any]:
     from domain.chain import check_log
+    from domain.chain_reader import BEFORE_ALL
     from domain.errors import DamagedStore
 
     stop = max(recorder.chain_end(), recorder.log_end())  # the chain's end first: see docs
     verdict = check_log(
-        recorder.events_from(0, stop), recorder.seals_from(0, stop), recorder, expect
+        recorder.events_from(BEFORE_ALL, stop),
+        recorder.seals_from(BEFORE_ALL, stop),
+        recorder,
+        expect,
     )
     if verdict.broken is not None:
         position, problem = verdict.broken

@@ -14,6 +14,7 @@ from uuid import UUID
 from domain.chain import GENESIS, Recorded, Seal
 
 PAGE = 2_000  # rows per query, as domain.event_lines reads the log
+BEFORE_ALL = -(2**63)  # positions are 1, 2, 3...; a row put before them is still read
 SEAL_COLUMNS = "position, originator_id, originator_version, state_hash, stamp, link"
 
 

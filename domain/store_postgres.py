@@ -30,7 +30,7 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 from domain.chain import GENESIS, Recorded, Seal, seal
-from domain.chain_reader import PAGE, SEAL_COLUMNS, ChainReading, hex_id
+from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id
 from domain.store_sqlite import check_follows
 
 PIPELINE_LIMIT = 10_000  # the synthetic generator's chunk size: known to work
@@ -117,7 +117,7 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
 
     def _seal_before(self, curs: Cursor[DictRow], first: int) -> bytes:
         """Seals the events before position `first`, a page at a time; the last link."""
-        previous, after = GENESIS, 0
+        previous, after = GENESIS, BEFORE_ALL
         while True:
             curs.execute(
                 "SELECT notification_id, originator_id, originator_version, topic, state "

@@ -16,7 +16,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from domain.chain import GENESIS, Recorded, Seal, seal
-from domain.chain_reader import PAGE, SEAL_COLUMNS, ChainReading, hex_id
+from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id
 from domain.errors import DamagedStore
 
 
@@ -79,7 +79,7 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
 
     def _seal_before(self, c: SQLiteCursor, first: int) -> bytes:
         """Seals the events before position `first`, a page at a time; the last link."""
-        previous, after = GENESIS, 0
+        previous, after = GENESIS, BEFORE_ALL
         while True:
             c.execute(
                 f"SELECT rowid, originator_id, originator_version, topic, state "
