@@ -107,7 +107,7 @@ def _one_pairing(ctx: LedgerContext, recorder: ChainReading, reference: str) -> 
     positions = recorder.aggregate_positions(pairing.hex)
     if not positions:
         raise NotFound(f"no pairing {pairing} in the store")
-    events = sum(recorder.event_at(p) is not None for p in positions)
+    events = sum(_holds(recorder, p, pairing.hex) for p in positions)
     sealing = recorder.chain_end() > 0
     if sealing:
         broken = check_positions(positions, recorder, recorder.seal_at, recorder.link_before)
@@ -123,6 +123,11 @@ def _one_pairing(ctx: LedgerContext, recorder: ChainReading, reference: str) -> 
         "expected": None,
         "expected_at": None,
     }
+
+
+def _holds(recorder: ChainReading, position: int, aggregate: str) -> bool:
+    event = recorder.event_at(position)
+    return event is not None and event.originator_id == aggregate
 
 
 def _text(result: dict[str, Any]) -> str:

@@ -29,9 +29,8 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
-from domain.chain import GENESIS, Recorded, Seal, seal
+from domain.chain import GENESIS, SealRow, check_follows, seal_rows
 from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id
-from domain.store_sqlite import check_follows
 
 PIPELINE_LIMIT = 10_000  # the synthetic generator's chunk size: known to work
 
@@ -107,13 +106,10 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
             previous = bytes(last["link"])
             check_follows(int(last["position"]), min(positions))
         new = sorted(
-            (
-                Recorded(p, hex_id(s.originator_id), s.originator_version, s.topic, s.state)
-                for p, s in zip(positions, stored, strict=True)
-            ),
-            key=lambda r: r.position,
+            (p, hex_id(s.originator_id), s.originator_version, s.topic, s.state)
+            for p, s in zip(positions, stored, strict=True)
         )
-        self._insert_seals(curs, seal(previous, new))
+        self._insert_seals(curs, seal_rows(previous, new))
 
     def _seal_before(self, curs: Cursor[DictRow], first: int) -> bytes:
         """Seals the events before position `first`, a page at a time; the last link."""
@@ -126,7 +122,7 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
                 (after, first, PAGE),
             )
             page = [
-                Recorded(
+                (
                     r["notification_id"],
                     hex_id(r["originator_id"]),
                     r["originator_version"],
@@ -137,22 +133,15 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
             ]
             if not page:
                 return previous
-            seals = seal(previous, page)
+            seals = seal_rows(previous, page)
             self._insert_seals(curs, seals)
-            previous, after = seals[-1].link, page[-1].position
+            previous, after = seals[-1][-1], page[-1][0]
 
-    def _insert_seals(self, curs: Cursor[DictRow], seals: Sequence[Seal]) -> None:
+    def _insert_seals(self, curs: Cursor[DictRow], seals: Sequence[SealRow]) -> None:
         # One statement with arrays, not executemany: safe in pipeline mode.
         curs.execute(
             f"INSERT INTO {self._chain_table()} ({SEAL_COLUMNS}) "
             "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::bigint[], "
             "%s::bytea[], %s::text[], %s::bytea[])",
-            (
-                [s.position for s in seals],
-                [s.originator_id for s in seals],
-                [s.originator_version for s in seals],
-                [s.state_hash for s in seals],
-                [s.stamp for s in seals],
-                [s.link for s in seals],
-            ),
+            [list(column) for column in zip(*seals, strict=True)],
         )

@@ -15,9 +15,8 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from domain.chain import GENESIS, Recorded, Seal, seal
+from domain.chain import GENESIS, SealRow, check_follows, seal_rows
 from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id
-from domain.errors import DamagedStore
 
 
 class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
@@ -71,11 +70,11 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
         else:
             previous = bytes(last[1])
             check_follows(int(last[0]), positions[0])
-        new = [
-            Recorded(p, hex_id(s.originator_id), s.originator_version, s.topic, s.state)
+        new = (
+            (p, hex_id(s.originator_id), s.originator_version, s.topic, s.state)
             for p, s in zip(positions, stored, strict=True)
-        ]
-        self._insert_seals(c, seal(previous, new))
+        )
+        self._insert_seals(c, seal_rows(previous, new))
 
     def _seal_before(self, c: SQLiteCursor, first: int) -> bytes:
         """Seals the events before position `first`, a page at a time; the last link."""
@@ -87,28 +86,15 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
                 "ORDER BY rowid LIMIT ?",
                 (after, first, PAGE),
             )
-            page = [Recorded(p, hex_id(o), v, t, bytes(s)) for p, o, v, t, s in c.fetchall()]
+            page = [(p, hex_id(o), v, t, bytes(s)) for p, o, v, t, s in c.fetchall()]
             if not page:
                 return previous
-            seals = seal(previous, page)
+            seals = seal_rows(previous, page)
             self._insert_seals(c, seals)
-            previous, after = seals[-1].link, page[-1].position
+            previous, after = seals[-1][-1], page[-1][0]
 
-    def _insert_seals(self, c: SQLiteCursor, seals: Sequence[Seal]) -> None:
+    def _insert_seals(self, c: SQLiteCursor, seals: Sequence[SealRow]) -> None:
         c.executemany(
             f"INSERT INTO {self._chain_table()} ({SEAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (s.position, s.originator_id, s.originator_version, s.state_hash, s.stamp, s.link)
-                for s in seals
-            ],
-        )
-
-
-def check_follows(last_sealed: int, first_new: int) -> None:
-    """New events must come after the last seal: SQLite reuses the position of a
-    deleted last event, and a seal already names it."""
-    if first_new <= last_sealed:
-        raise DamagedStore(
-            f"the log is broken at event {first_new}: it was sealed before and its event "
-            "is gone; run mentorship verify"
+            seals,
         )

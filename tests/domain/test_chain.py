@@ -7,7 +7,6 @@ positions 1-3; each test damages the list the way a tampered table would read.
 from __future__ import annotations
 
 import struct
-from dataclasses import replace
 from hashlib import sha256
 from uuid import UUID
 
@@ -107,7 +106,7 @@ def test_a_seal_keeps_the_aggregate_version_state_hash_and_timestamp() -> None:
 def test_a_changed_payload_is_named() -> None:
     events = [
         EVENTS[0],
-        replace(EVENTS[1], state=state("2026-01-02T09:00:00+00:00", 46)),
+        EVENTS[1]._replace(state=state("2026-01-02T09:00:00+00:00", 46)),
         EVENTS[2],
     ]
 
@@ -115,7 +114,7 @@ def test_a_changed_payload_is_named() -> None:
 
 
 def test_a_changed_timestamp_is_named_with_both_times() -> None:
-    events = [*EVENTS[:2], replace(EVENTS[2], state=state("2025-12-31T09:00:00+00:00", 60))]
+    events = [*EVENTS[:2], EVENTS[2]._replace(state=state("2025-12-31T09:00:00+00:00", 60))]
 
     assert check(events) == (
         3,
@@ -124,7 +123,7 @@ def test_a_changed_timestamp_is_named_with_both_times() -> None:
 
 
 def test_a_changed_timestamp_and_payload_are_named_together() -> None:
-    events = [*EVENTS[:2], replace(EVENTS[2], state=state("2025-12-31T09:00:00+00:00", 5))]
+    events = [*EVENTS[:2], EVENTS[2]._replace(state=state("2025-12-31T09:00:00+00:00", 5))]
 
     assert check(events) == (
         3,
@@ -135,13 +134,13 @@ def test_a_changed_timestamp_and_payload_are_named_together() -> None:
 
 def test_swapped_payloads_name_the_other_event() -> None:
     first, last = EVENTS[0], EVENTS[2]
-    events = [replace(first, state=last.state), EVENTS[1], replace(last, state=first.state)]
+    events = [first._replace(state=last.state), EVENTS[1], last._replace(state=first.state)]
 
     assert check(events) == (1, "its payload was swapped with event 3's")
 
 
 def test_a_copied_payload_names_where_it_came_from() -> None:
-    events = [replace(EVENTS[0], state=EVENTS[2].state), *EVENTS[1:]]
+    events = [EVENTS[0]._replace(state=EVENTS[2].state), *EVENTS[1:]]
 
     assert check(events) == (1, "its payload was copied from event 3")
 
@@ -161,7 +160,7 @@ def test_an_inserted_event_has_no_seal() -> None:
 
 
 def test_reordered_rows_name_where_the_event_was_sealed() -> None:
-    events = [EVENTS[0], replace(EVENTS[2], position=2), replace(EVENTS[1], position=3)]
+    events = [EVENTS[0], EVENTS[2]._replace(position=2), EVENTS[1]._replace(position=3)]
 
     assert check(events) == (
         2,
@@ -179,7 +178,7 @@ def test_a_replaced_row_names_both_events() -> None:
 
 
 def test_a_changed_topic_is_named() -> None:
-    events = [EVENTS[0], replace(EVENTS[1], topic="domain.mentorship:Mentorship.Bogus"), EVENTS[2]]
+    events = [EVENTS[0], EVENTS[1]._replace(topic="domain.mentorship:Mentorship.Bogus"), EVENTS[2]]
 
     assert check(events) == (2, "its topic or its seal was changed")
 
@@ -208,7 +207,7 @@ def test_an_expected_head_is_found_at_its_position() -> None:
 
 
 def test_a_head_from_a_rewritten_log_is_not_found() -> None:
-    rewritten = [EVENTS[0], replace(EVENTS[1], state=state("2026-01-02T09:00:00+00:00", 1))]
+    rewritten = [EVENTS[0], EVENTS[1]._replace(state=state("2026-01-02T09:00:00+00:00", 1))]
     resealed = seal(GENESIS, [*rewritten, EVENTS[2]])
     events = [*rewritten, EVENTS[2]]
 
@@ -218,7 +217,7 @@ def test_a_head_from_a_rewritten_log_is_not_found() -> None:
 
 
 def test_one_aggregate_is_checked_against_the_links_before_its_events() -> None:
-    damaged = [replace(EVENTS[0], state=state("2026-01-01T09:00:00+00:00", 31)), *EVENTS[1:]]
+    damaged = [EVENTS[0]._replace(state=state("2026-01-01T09:00:00+00:00", 31)), *EVENTS[1:]]
     store = Store(damaged, SEALS)
 
     assert check_positions([2], store, store.seal_at, store.link_before) is None
