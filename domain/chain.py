@@ -224,7 +224,11 @@ def _changed(event: Recorded, found: Seal, state_hash: bytes, lookups: Lookups) 
 def _name(originator_id: str, version: int) -> str:
     from uuid import UUID
 
-    return f"aggregate {UUID(originator_id)} version {version}"
+    try:
+        shown = str(UUID(originator_id))
+    except ValueError:  # a tampered id need not be one
+        shown = repr(originator_id)
+    return f"aggregate {shown} version {version}"
 
 
 def _side_by_side(

@@ -137,4 +137,7 @@ def hex_id(originator_id: Any) -> str:
     """An aggregate id as 32 lower-case hex digits (how SQLite and the chain keep it)."""
     if isinstance(originator_id, UUID):
         return originator_id.hex
-    return UUID(str(originator_id)).hex
+    text = str(originator_id)
+    if len(text) == 32:  # SQLite's column already: skip parsing a UUID per event
+        return text.lower()
+    return UUID(text).hex

@@ -230,3 +230,13 @@ def test_one_aggregate_is_checked_against_the_links_before_its_events() -> None:
 def test_the_timestamp_is_read_only_from_plain_json() -> None:
     assert stamp_of(EVENTS[0].state) == "2026-01-01T09:00:00+00:00"
     assert stamp_of(b"gAAAAencrypted") is None
+
+
+def test_a_tampered_aggregate_id_that_is_no_uuid_is_shown_as_stored() -> None:
+    events = [EVENTS[0], EVENTS[1]._replace(originator_id="not-a-uuid"), EVENTS[2]]
+
+    assert check(events) == (
+        2,
+        f"the row was replaced: it holds aggregate 'not-a-uuid' version 1, but {name(B, 1)} "
+        "was sealed here",
+    )
