@@ -87,9 +87,10 @@ def seal(previous: bytes, events: Iterable[Recorded]) -> list[Seal]:
 
 
 SealRow = tuple[int, str, int, bytes, str | None, bytes]  # a Seal's fields, in order
+EventRow = tuple[int, str, int, str, bytes]  # a Recorded's fields, in order
 
 
-def seal_rows(previous: bytes, events: Iterable[tuple[int, str, int, str, bytes]]) -> list[SealRow]:
+def seal_rows(previous: bytes, events: Iterable[EventRow]) -> list[SealRow]:
     """`seal` as plain tuples, for the write paths, where every microsecond per event
     shows: `link_of`, `canonical` and `stamp_of` are inlined."""
     rows: list[SealRow] = []

@@ -1,17 +1,20 @@
-"""Reading the event log and its hash chain, page by page, on either store.
+"""Reading the event log and its hash chain page by page, and writing seals a
+page at a time, on either store.
 
 A mixin for the sealing recorders (`domain.store_sqlite`, `domain.store_postgres`):
-they give the SQL dialect (`_rows`, the position column, table names), this
-gives `domain.chain` its streams and look-ups. Never the whole log in memory.
+they give the SQL dialect (`_rows`, `_insert_seals`, the position column, table
+names), this gives `domain.chain` its streams and look-ups. Never the whole log
+in memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any
 from uuid import UUID
 
-from domain.chain import GENESIS, Recorded, Seal
+from domain.chain import GENESIS, EventRow, Recorded, Seal, SealRow, seal_rows
 
 PAGE = 2_000  # rows per query, as domain.event_lines reads the log
 BEFORE_ALL = -(2**63)  # positions are 1, 2, 3...; a row put before them is still read
@@ -36,6 +39,19 @@ class ChainReading:
         """Whether the chain table exists (a store from before sealing, opened
         read-only, has none: nothing is created by a query)."""
         raise NotImplementedError
+
+    def _insert_seals(self, cursor: Any, seals: Sequence[SealRow]) -> None:
+        raise NotImplementedError
+
+    def _seal_in_pages(self, cursor: Any, previous: bytes, events: Iterable[EventRow]) -> bytes:
+        """Seals `events` (in log order) after the link `previous`, a page at a time,
+        so that a large import holds no second copy of itself; the last link."""
+        rest = iter(events)
+        while page := list(islice(rest, PAGE)):
+            seals = seal_rows(previous, page)
+            self._insert_seals(cursor, seals)
+            previous = seals[-1][-1]
+        return previous
 
     def _aggregate_key(self, originator_id: str) -> Any:
         """An aggregate id (32 hex digits) as the events table holds it."""

@@ -29,7 +29,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
-from domain.chain import GENESIS, SealRow, check_follows, seal_rows
+from domain.chain import GENESIS, SealRow, check_follows
 from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id
 
 PIPELINE_LIMIT = 10_000  # the synthetic generator's chunk size: known to work
@@ -109,7 +109,7 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
             (p, hex_id(s.originator_id), s.originator_version, s.topic, s.state)
             for p, s in zip(positions, stored, strict=True)
         )
-        self._insert_seals(curs, seal_rows(previous, new))
+        self._seal_in_pages(curs, previous, new)
 
     def _seal_before(self, curs: Cursor[DictRow], first: int) -> bytes:
         """Seals the events before position `first`, a page at a time; the last link."""
@@ -133,9 +133,7 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
             ]
             if not page:
                 return previous
-            seals = seal_rows(previous, page)
-            self._insert_seals(curs, seals)
-            previous, after = seals[-1][-1], page[-1][0]
+            previous, after = self._seal_in_pages(curs, previous, page), page[-1][0]
 
     def _insert_seals(self, curs: Cursor[DictRow], seals: Sequence[SealRow]) -> None:
         # One statement with arrays, not executemany: safe in pipeline mode.

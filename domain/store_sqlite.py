@@ -15,7 +15,7 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from domain.chain import GENESIS, SealRow, check_follows, seal_rows
+from domain.chain import GENESIS, SealRow, check_follows
 from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id
 
 
@@ -74,7 +74,7 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
             (p, hex_id(s.originator_id), s.originator_version, s.topic, s.state)
             for p, s in zip(positions, stored, strict=True)
         )
-        self._insert_seals(c, seal_rows(previous, new))
+        self._seal_in_pages(c, previous, new)
 
     def _seal_before(self, c: SQLiteCursor, first: int) -> bytes:
         """Seals the events before position `first`, a page at a time; the last link."""
@@ -89,9 +89,7 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
             page = [(p, hex_id(o), v, t, bytes(s)) for p, o, v, t, s in c.fetchall()]
             if not page:
                 return previous
-            seals = seal_rows(previous, page)
-            self._insert_seals(c, seals)
-            previous, after = seals[-1][-1], page[-1][0]
+            previous, after = self._seal_in_pages(c, previous, page), page[-1][0]
 
     def _insert_seals(self, c: SQLiteCursor, seals: Sequence[SealRow]) -> None:
         c.executemany(
