@@ -74,7 +74,7 @@ def head_by_hand(s: Store) -> str:
     return link.hex()
 
 
-def report(s: Store, events: int, head: str) -> str:
+def report(events: int, head: str) -> str:
     return (
         f"Checked    the whole log\nEvents     {events}\nSealed     {events}\nHead       {head}\n"
     )
@@ -83,7 +83,7 @@ def report(s: Store, events: int, head: str) -> str:
 def test_an_untouched_store_verifies_and_prints_its_head(store: Store) -> None:
     result = succeeded(store.url, "verify")
 
-    assert result.stdout == report(store, 8, head_by_hand(store))
+    assert result.stdout == report(8, head_by_hand(store))
     assert result.stderr == ""
 
 
@@ -207,7 +207,7 @@ def test_the_log_still_extends_a_head_printed_before_more_was_recorded(store: St
 
     result = succeeded(store.url, "verify", "--expect", head.upper())
 
-    assert result.stdout == report(store, 9, head_by_hand(store)) + (
+    assert result.stdout == report(9, head_by_hand(store)) + (
         f"Extends    {head} (the link of event 8)\n"
     )
 
@@ -280,7 +280,7 @@ def test_a_store_from_before_sealing_is_reported_unsealed_then_sealed_by_a_recor
         "the next recording seals them\n"
     )
     assert created is False  # verify, a query, creates nothing
-    assert after.stdout == report(store, 9, head_by_hand(store))
+    assert after.stdout == report(9, head_by_hand(store))
 
 
 def _has_chain(s: Store) -> bool:
@@ -297,7 +297,7 @@ def test_an_imported_log_has_the_same_head(store: Store, tmp_path: Path) -> None
 
     succeeded(copy, "import", "--events", str(exported))
 
-    assert succeeded(copy, "verify").stdout == report(store, 8, head_by_hand(store))
+    assert succeeded(copy, "verify").stdout == report(8, head_by_hand(store))
 
 
 def test_a_bulk_import_into_postgresql_is_sealed(
@@ -328,3 +328,15 @@ def test_the_demo_generator_seals_every_event(empty_store: str) -> None:
     verified = json.loads(succeeded(empty_store, "verify", "--format", "json").stdout)
 
     assert verified["sealed"] == verified["events"] > 1000
+
+
+def test_pages_smaller_than_the_log_seal_and_verify_the_same_chain(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for module in ("domain.chain_reader", "domain.store_sqlite", "domain.store_postgres"):
+        monkeypatch.setattr(f"{module}.PAGE", 3)  # 8 events: pages of 3, 3 and 2
+    run_sql(store, "DROP TABLE {chain}")
+    succeeded(store.url, "meet", store.pairing, "--minutes", "20", "--on", "2020-02-24")
+
+    assert succeeded(store.url, "verify").stdout == report(9, head_by_hand(store))
+    assert rows(store, "SELECT count(*) FROM {chain}") == [(9,)]
