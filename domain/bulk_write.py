@@ -9,7 +9,8 @@ the end; an error rolls everything back, and so does a killed process (the
 database never sees the commit).
 
 The chunks go through the recorders' own insert methods, so whatever a recorder
-does when it inserts (PostgreSQL's table lock and NOTIFY) happens here too.
+does when it inserts (PostgreSQL's table lock and NOTIFY, sealing into the hash
+chain) happens here too.
 """
 
 from __future__ import annotations
@@ -47,9 +48,13 @@ class BulkWriter:
             recorder: Any = self.recorder
             recorder._insert_events(self._cursor, stored_events)
             recorder._insert_stored_events(self._cursor, stored_events)
-            self._cursor.fetchall()  # the RETURNING rows, so the next chunk can run
+            # Reads the RETURNING rows, so the next chunk can run, and seals the
+            # chunk into the hash chain in this transaction (domain.store_postgres).
+            recorder._fetch_ids_after_insert_events(self._cursor, stored_events)
         else:
             _sqlite_insert(self.recorder, self._cursor, stored_events)
+            # Seals the chunk into the hash chain in this transaction (domain.store_sqlite).
+            self.recorder.seal_appended(self._cursor, stored_events)  # type: ignore[attr-defined]
         self.written += len(stored_events)
 
     def commit(self) -> None:

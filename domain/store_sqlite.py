@@ -17,6 +17,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from domain.chain import GENESIS, SealRow, check_follows
 from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id
+from domain.errors import DamagedStore
 
 
 class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
@@ -58,9 +59,32 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
             self._seal(c, stored_events, positions)
         return positions
 
+    def seal_appended(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
+        """Seals events that one `executemany` just appended in this transaction
+        (`domain.bulk_write`), which returns no positions: a rowid table gives
+        appended rows the largest rowid plus one, so they hold the last positions."""
+        c.execute(f"SELECT MAX(rowid) FROM {self.events_table_name}")
+        end = int(c.fetchone()[0])
+        positions = range(end - len(stored_events) + 1, end + 1)
+        first, last = stored_events[0], stored_events[-1]
+        c.execute(
+            f"SELECT originator_id, originator_version FROM {self.events_table_name} "
+            "WHERE rowid IN (?, ?) ORDER BY rowid",
+            (positions[0], end),
+        )
+        found = [(hex_id(o), v) for o, v in c.fetchall()]
+        expected = [(hex_id(e.originator_id), e.originator_version) for e in (first, last)]
+        if found != expected[: len(found)] or len(found) != len({positions[0], end}):
+            raise DamagedStore(
+                f"the log is broken at event {positions[0]}: the events just written are not "
+                "the last ones; run mentorship verify"
+            )
+        self._seal(c, stored_events, positions)
+
     def _seal(
         self, c: SQLiteCursor, stored: Sequence[StoredEvent], positions: Sequence[int]
     ) -> None:
+        """Seals `stored`, just inserted at `positions` (ascending), after the last link."""
         c.execute(
             f"SELECT position, link FROM {self._chain_table()} ORDER BY position DESC LIMIT 1"
         )
