@@ -300,14 +300,14 @@ def test_an_imported_log_has_the_same_head(store: Store, tmp_path: Path) -> None
     assert succeeded(copy, "verify").stdout == report(8, head_by_hand(store))
 
 
-def test_a_bulk_import_into_postgresql_is_sealed(
+def test_an_import_into_postgresql_in_many_chunks_keeps_the_head(
     postgres_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source, exported = str(tmp_path / "source.db"), tmp_path / "events.jsonl"
     succeeded(source, "demo", "--store", source)
     succeeded(source, "export", "events", "--out", str(exported))
     head = json.loads(succeeded(source, "verify", "--format", "json").stdout)["head"]
-    monkeypatch.setattr("domain.store_postgres.PIPELINE_LIMIT", 100)  # take the bulk path
+    monkeypatch.setattr("domain.unit_of_work.CHUNK_EVENTS", 1_000)  # many chunks, one transaction
 
     succeeded(postgres_store, "import", "--events", str(exported))
 
