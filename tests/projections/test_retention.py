@@ -432,3 +432,4 @@ def test_share_is_none_when_nobody_is_eligible_yet() -> None:
     )
 
     assert [(g["eligible"], g["share"]) for g in groups] == [(0, None), (0, None), (0, None)]
+
