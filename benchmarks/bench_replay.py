@@ -8,8 +8,8 @@ benchmarks/.data/ and reused by later runs), exports its log, and measures on
 the same machine, in one run:
   * export: `mentorship export events` (events/s, peak RSS);
   * import: `mentorship import --events` of that export into an empty store
-    (events/s, peak RSS) against the write floor: a bare `executemany` of the
-    same rows (benchmarks/floors.py);
+    (events/s, peak RSS) against the write floor: the same rows inserted by the
+    bare driver (benchmarks/floors.py);
   * replay: `mentorship replay` of the imported store (events/s, peak RSS)
     against the read floor: a bare read plus `json.loads` of the same rows;
   * queries: `retention` and `engagement` (median of several runs, process
@@ -146,9 +146,7 @@ def postgres_results(admin_url: str, export: Path, source: Path, events: int, ru
     url = f"{admin_url.rsplit('/', 1)[0]}/{name}"
     try:
         results = measure_store(url, export, events, runs)
-        results["write_floor_events_per_s"] = floors.postgres_write(
-            floors.sqlite_rows(source), url
-        )
+        results["write_floor_events_per_s"] = floors.postgres_write(floors.sqlite_rows(source), url)
         results["read_floor_events_per_s"] = floors.postgres_read(url)
         return results
     finally:
@@ -158,16 +156,22 @@ def postgres_results(admin_url: str, export: Path, source: Path, events: int, ru
 
 def report(backend: str, r: dict[str, Any]) -> None:
     imp, replay = r["import_events_per_s"], r["replay_events_per_s"]
-    print(f"{backend}: import --events {imp:,.0f} events/s "
-          f"({imp / r['write_floor_events_per_s']:.2f} of the bare insert, "
-          f"{r['write_floor_events_per_s']:,.0f}/s), peak {r['import_peak_mb']:.0f} MB")
-    print(f"{backend}: replay         {replay:,.0f} events/s "
-          f"({replay / r['read_floor_events_per_s']:.2f} of the bare read, "
-          f"{r['read_floor_events_per_s']:,.0f}/s), peak {r['replay_peak_mb']:.0f} MB")
+    print(
+        f"{backend}: import --events {imp:,.0f} events/s "
+        f"({imp / r['write_floor_events_per_s']:.2f} of the bare insert, "
+        f"{r['write_floor_events_per_s']:,.0f}/s), peak {r['import_peak_mb']:.0f} MB"
+    )
+    print(
+        f"{backend}: replay         {replay:,.0f} events/s "
+        f"({replay / r['read_floor_events_per_s']:.2f} of the bare read, "
+        f"{r['read_floor_events_per_s']:,.0f}/s), peak {r['replay_peak_mb']:.0f} MB"
+    )
     for name, ms in r["queries_median_ms"].items():
         print(f"{backend}: {name:<31} median {ms:.0f} ms")  # fmt: skip
-    print(f"{backend}: report                          median {r['report_median_ms']:.0f} ms, "
-          f"{r['report_mb']:.2f} MB")
+    print(
+        f"{backend}: report                          median {r['report_median_ms']:.0f} ms, "
+        f"{r['report_mb']:.2f} MB"
+    )
 
 
 def main() -> None:
