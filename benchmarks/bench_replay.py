@@ -62,17 +62,30 @@ def build(store: Path, people: int, pairings: int) -> None:
     print(f"built {store}: {summary.events:,} events in {seconds:.0f} s", file=sys.stderr)
 
 
+# A child's peak memory as the kernel counts it includes the memory of the
+# process that forked it (ru_maxrss survives exec), and this script holds a whole
+# log in memory for the floors: so each measured command is started by this
+# small launcher, which reports its own child's peak.
+LAUNCHER = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[2:], stderr=subprocess.DEVNULL).returncode
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+open(sys.argv[1], "w").write(f"{code} {peak}")
+"""
+
+
 def run_measured(args: list[str]) -> tuple[str, float, float]:
-    """Runs a command: its stdout, wall seconds and peak resident memory in MB (wait4)."""
-    with tempfile.TemporaryFile() as out:
+    """Runs a command: its stdout, wall seconds and peak resident memory in MB."""
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as peak:
         started = time.perf_counter()
-        process = subprocess.Popen(args, stdout=out, stderr=subprocess.DEVNULL, cwd=HERE.parent)
-        _, status, usage = os.wait4(process.pid, 0)
+        subprocess.run([sys.executable, "-c", LAUNCHER, peak.name, *args], stdout=out,
+                       cwd=HERE.parent, check=True)  # fmt: skip
         seconds = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"{' '.join(args)} failed with exit code {status}")
+        code, kib = peak.read().split()
+        if code != "0":
+            raise SystemExit(f"{' '.join(args)} failed with exit code {code}")
         out.seek(0)
-        return out.read().decode(), seconds, usage.ru_maxrss / 1024  # KiB on Linux
+        return out.read().decode(), seconds, int(kib) / 1024  # KiB on Linux
 
 
 def query_ms(store: str, *args: str, runs: int) -> float:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cli.context import LedgerContext, pass_ledger
-from cli.import_csv import KINDS
+from cli.csv_columns import KINDS
 from cli.reports import progress_bar
 
 SHOWN_ERRORS = 50
