@@ -159,10 +159,13 @@ def test_demo_refuses_the_global_store_when_it_has_events(
     )
 
 
-def test_the_same_seed_gives_the_same_organisation(demo: Demo, stores: Stores) -> None:
+def test_the_same_seed_gives_the_same_organisation(
+    demo: Demo, stores: Stores, tmp_path: Path
+) -> None:
     other = stores("b.db")  # on SQLite and on PostgreSQL: the same as the SQLite demo
+    report = str(tmp_path / "report.html")  # a PostgreSQL demo's default is the working folder
 
-    result = succeeded("--store", other, "demo", "--seed", "3")
+    result = succeeded("--store", other, "demo", "--seed", "3", "--report", report)
 
     assert result.stdout.splitlines()[0] == demo.lines[0].replace(str(demo.store), other)
     again = succeeded("--store", other, "list", "--format", "json").stdout
