@@ -325,8 +325,9 @@ def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("postgres_store"))
 
 
-def test_the_demo_generator_seals_every_event(empty_store: str) -> None:
-    succeeded(empty_store, "demo", "--store", empty_store)
+def test_the_demo_generator_seals_every_event(empty_store: str, tmp_path: Path) -> None:
+    # The report goes to the temporary folder: a PostgreSQL demo's default is the working one.
+    succeeded(empty_store, "demo", "--store", empty_store, "--report", str(tmp_path / "r.html"))
 
     verified = json.loads(succeeded(empty_store, "verify", "--format", "json").stdout)
 
