@@ -28,9 +28,14 @@ _AS_OF = (
     "coalesce(m.n, 0), coalesce(m.total, 0), m.last "
     "FROM view_pairings p "
     "LEFT JOIN (SELECT pairing_seq, count(*) AS n, sum(minutes) AS total, max(met_on) AS last "
-    "  FROM view_meetings WHERE retracted = 0 AND met_on <= ? GROUP BY pairing_seq) m "
+    "  FROM view_meetings WHERE retracted = 0 AND met_on <= ?{active} GROUP BY pairing_seq) m "
     "  ON m.pairing_seq = p.seq "
     "WHERE p.paired_on <= ?"
+)
+# Only the meetings of pairings active on D are counted when only those are read.
+_ACTIVE_ON = (
+    " AND pairing_seq IN (SELECT seq FROM view_pairings "
+    "WHERE paired_on <= ? AND (ended_on IS NULL OR ended_on > ?))"
 )
 
 
@@ -42,9 +47,12 @@ def _day(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
-def pairing_rows(cursor: Cursor, as_of: date, program: str | None = None) -> list[PairingRow]:
-    """Pairings as of D (only those of `program`, if given); their ids stay 32
-    hex digits (see `uuid_text`).
+def pairing_rows(
+    cursor: Cursor, as_of: date, program: str | None = None, *, active_only: bool = False
+) -> list[PairingRow]:
+    """Pairings as of D (only those of `program`, if given; only those still
+    active on D, if `active_only`: engagement reads about a third of the rows);
+    their ids stay 32 hex digits (see `uuid_text`).
 
     Reads the latest `on` date in the same transaction as the rows, so that a
     batch committed meanwhile by another process cannot mix two states.
@@ -55,10 +63,17 @@ def pairing_rows(cursor: Cursor, as_of: date, program: str | None = None) -> lis
     ).fetchone()
     latest_on = (tracked[0] if tracked else None) or ""
     current = day >= latest_on
-    sql, params = (_CURRENT, [day]) if current else (_AS_OF, [day] * 5)
+    if current:
+        sql, params = _CURRENT, [day]
+    else:
+        sql = _AS_OF.format(active=_ACTIVE_ON if active_only else "")
+        params = [day] * (7 if active_only else 5)
     if program is not None:  # both queries end in their WHERE clause
         sql += " AND program = ?" if current else " AND p.program = ?"
         params.append(program)
+    if active_only:  # on or after the latest date, every ending is on or before D
+        sql += " AND ended_on IS NULL" if current else " AND (p.ended_on IS NULL OR p.ended_on > ?)"
+        params += [] if current else [day]
     rows = cursor.execute(sql, params).fetchall()
     cadence = dict(cursor.execute("SELECT slug, cadence_days FROM view_programs").fetchall())
     iso = date.fromisoformat

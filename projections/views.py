@@ -231,10 +231,10 @@ class LedgerViews(PairingReferences):
 
     # Reports, as of a date.
 
-    def _rows(self, as_of: date) -> list[Any]:
+    def _rows(self, as_of: date, *, active_only: bool = False) -> list[Any]:
         self.catch_up()
         with self.db.transaction(commit=False) as cursor:
-            return pairing_rows(cursor, as_of)
+            return pairing_rows(cursor, as_of, active_only=active_only)
 
     def retention(
         self, as_of: date, by: str = "direction", *, causes: bool = False
@@ -258,10 +258,10 @@ class LedgerViews(PairingReferences):
         return participants.participant_retention(rows, people, as_of, first_launch=launch)
 
     def engagement(self, as_of: date, by: str = "direction") -> list[dict[str, Any]]:
-        return engagement.engagement_groups(self._rows(as_of), as_of, by)
+        return engagement.engagement_groups(self._rows(as_of, active_only=True), as_of, by)
 
     def at_risk(self, as_of: date) -> list[dict[str, Any]]:
-        listed = engagement.at_risk(self._rows(as_of), as_of)
+        listed = engagement.at_risk(self._rows(as_of, active_only=True), as_of)
         names = self.names(sorted({r["mentor"] for r in listed} | {r["mentee"] for r in listed}))
         for row in listed:
             row["id"] = uuid_text(row["id"])
