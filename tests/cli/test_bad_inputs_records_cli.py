@@ -155,6 +155,9 @@ ROWS = [
                  id="import events and csv"),
     pytest.param(("import", "--events", PEOPLE_CSV, "--dry-run"), "cannot be combined",
                  id="import events dry run"),
+    pytest.param(("import", "--kind", "teams", PEOPLE_CSV), "--kind", id="import kind teams"),
+    pytest.param(("import", "--events", PEOPLE_CSV, "--kind", "people"), "cannot be combined",
+                 id="import events and kind"),
 ]  # fmt: skip
 
 ACTOR_ROWS = [
