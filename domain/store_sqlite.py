@@ -59,10 +59,21 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
             self._seal(c, stored_events, positions)
         return positions
 
-    def seal_appended(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
-        """Seals events that one `executemany` just appended in this transaction
-        (`domain.bulk_write`), which returns no positions: a rowid table gives
-        appended rows the largest rowid plus one, so they hold the last positions."""
+    def append_chunk(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
+        """Inserts and seals a batch's chunk in the batch's open transaction
+        (`domain.bulk_write`). One `executemany`: the stock insert runs one
+        statement per event to learn each rowid, at about three times the cost."""
+        c.executemany(
+            self.insert_events_statement,
+            [(hex_id(s.originator_id), s.originator_version, s.topic, s.state)
+             for s in stored_events],
+        )  # fmt: skip
+        self._seal_appended(c, stored_events)
+
+    def _seal_appended(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
+        """Seals events that one `executemany` just appended in this transaction,
+        which returns no positions: a rowid table gives appended rows the largest
+        rowid plus one, so they hold the last positions."""
         c.execute(f"SELECT MAX(rowid) FROM {self.events_table_name}")
         end = int(c.fetchone()[0])
         positions = range(end - len(stored_events) + 1, end + 1)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -27,7 +27,7 @@ from eventsourcing.domain import (
 )
 from eventsourcing.persistence import IntegrityError, Recording
 
-from domain.bulk_write import BulkWriter
+from domain.bulk_write import BulkWriter, ChunkRecorder
 from domain.errors import ConcurrentUpdate, DamagedStore
 from domain.mentorship import Mentorship
 
@@ -103,7 +103,8 @@ class UnitOfWorkMixin(Application[UUID]):
         """Commands inside the block are saved together when it ends without an error."""
         if self._work is not None:
             raise RuntimeError("a unit of work is already active")
-        writer = BulkWriter(self.recorder)
+        # domain.store always chooses one of the recorders that append chunks.
+        writer = BulkWriter(cast(ChunkRecorder, self.recorder))
         to_stored = self.mapper.to_stored_event
 
         def write(events: Events) -> None:
