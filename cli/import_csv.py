@@ -155,7 +155,9 @@ class Batch:
         ledger, a = self.ledger, self.actor
         on = _date(row, "on", "meeting date", required=True)
         minutes = _int(row, "minutes")
-        assert on is not None and minutes is not None  # required columns, refused if empty
+        if minutes is None:  # a required column may still hold an empty cell
+            raise InvalidInput("minutes is required")
+        assert on is not None
         note, given = row["note"], row["pairing"]
         if given is not None:
             pairing = _pairing_id(given)
@@ -206,8 +208,6 @@ def _split(text: str | None) -> list[str]:
 def _int(row: Row, column: str) -> int | None:
     text = row[column]
     if text is None:
-        if column == "minutes":
-            raise InvalidInput("minutes is required")
         return None
     if not text.lstrip("-").isdigit():
         raise InvalidInput(f"{column} must be a whole number: {text!r}")
