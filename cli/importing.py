@@ -109,9 +109,11 @@ def _import_events(ctx: LedgerContext, events_file: Path) -> None:
             if not text.strip():
                 continue
             try:
-                work.restore(restorer.event(text))
+                event = restorer.event(text)
             except LedgerError as error:
                 raise InvalidInput(f"{events_file}:{number}: {error}") from None
+            # Outside the try: writing a chunk may fail for an earlier line's event.
+            work.restore(event)
             count += 1
             if count % PROGRESS_EVERY == 0:
                 update(read, size)
