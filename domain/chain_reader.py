@@ -9,7 +9,7 @@ in memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 from uuid import UUID
@@ -43,13 +43,21 @@ class ChainReading:
     def _insert_seals(self, cursor: Any, seals: Sequence[SealRow]) -> None:
         raise NotImplementedError
 
-    def _seal_in_pages(self, cursor: Any, previous: bytes, events: Iterable[EventRow]) -> bytes:
+    def _seal_in_pages(
+        self,
+        cursor: Any,
+        previous: bytes,
+        events: Iterable[EventRow],
+        insert: Callable[[Any, Sequence[SealRow]], None] | None = None,
+    ) -> bytes:
         """Seals `events` (in log order) after the link `previous`, a page at a time,
-        so that a large import holds no second copy of itself; the last link."""
+        so that a large import holds no second copy of itself; the last link.
+        The seals are written by `insert` (default `_insert_seals`)."""
+        insert = insert or self._insert_seals
         rest = iter(events)
         while page := list(islice(rest, PAGE)):
             seals = seal_rows(previous, page)
-            self._insert_seals(cursor, seals)
+            insert(cursor, seals)
             previous = seals[-1][-1]
         return previous
 
