@@ -16,6 +16,7 @@ field stays plain JSON, which the projections read without this mapper.
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -58,23 +59,38 @@ def event_shape(event_class: type) -> tuple[str, bool, tuple[str, ...]]:
     return owner, creates, tuple(personal_fields(payload_type(event_class)))
 
 
+@cache
+def write_shape(event_class: type) -> tuple[str, Callable[..., Any], bool]:
+    """What storing an event of this class needs, worked out once per class: its
+    topic, payload serialiser, and whether the key ring sees it (it holds
+    personal fields, or it pairs two people)."""
+    owner, creates, personal = event_shape(event_class)
+    serializer = payload_type(event_class).__pydantic_serializer__
+    sealing = bool(personal) or (creates and owner == "Mentorship")
+    return get_topic(event_class), serializer.to_python, sealing
+
+
 class PayloadMapper(Mapper[Any]):
     """Maps events whose fields are `actor` and a pydantic `payload`."""
 
     keys: KeyRing | None = None  # attached by the application (or an export)
 
     def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
+        event_class = type(domain_event)
+        topic, dump, sealing = write_shape(event_class)
         fields = vars(domain_event)
-        payload = fields["payload"].model_dump(mode="json")
-        self._seal(type(domain_event), domain_event.originator_id, payload)
+        payload = dump(fields["payload"], mode="json")
+        if sealing:
+            self._seal(event_class, domain_event.originator_id, payload)
         state: dict[str, Any] = {
-            "timestamp": fields["timestamp"].isoformat(),
+            # orjson writes a datetime as isoformat() does, four times as fast.
+            "timestamp": fields["timestamp"],
             "actor": fields["actor"],
             "payload": payload,
         }
         if "originator_topic" in fields:
             state["originator_topic"] = fields["originator_topic"]
-        class_version = getattr(type(domain_event), "class_version", 1)
+        class_version = getattr(event_class, "class_version", 1)
         if class_version > 1:
             state["class_version"] = class_version
         data = self.transcoder.encode(state)
@@ -85,7 +101,7 @@ class PayloadMapper(Mapper[Any]):
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
-            topic=get_topic(type(domain_event)),
+            topic=topic,
             state=data,
         )
 

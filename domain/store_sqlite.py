@@ -56,46 +56,40 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
     ) -> Sequence[int] | None:
         positions = super()._insert_events(c, stored_events, **kwargs)
         if positions:
-            self._seal(c, stored_events, positions)
+            self._seal(c, _rows(stored_events), positions)
         return positions
 
     def append_chunk(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
         """Inserts and seals a batch's chunk in the batch's open transaction
         (`domain.bulk_write`). One `executemany`: the stock insert runs one
         statement per event to learn each rowid, at about three times the cost."""
-        c.executemany(
-            self.insert_events_statement,
-            [(hex_id(s.originator_id), s.originator_version, s.topic, s.state)
-             for s in stored_events],
-        )  # fmt: skip
-        self._seal_appended(c, stored_events)
+        rows = _rows(stored_events)
+        c.executemany(self.insert_events_statement, rows)
+        self._seal_appended(c, rows)
 
-    def _seal_appended(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
+    def _seal_appended(self, c: SQLiteCursor, rows: Sequence[Row]) -> None:
         """Seals events that one `executemany` just appended in this transaction,
         which returns no positions: a rowid table gives appended rows the largest
         rowid plus one, so they hold the last positions."""
         c.execute(f"SELECT MAX(rowid) FROM {self.events_table_name}")
         end = int(c.fetchone()[0])
-        positions = range(end - len(stored_events) + 1, end + 1)
-        first, last = stored_events[0], stored_events[-1]
+        positions = range(end - len(rows) + 1, end + 1)
         c.execute(
             f"SELECT originator_id, originator_version FROM {self.events_table_name} "
             "WHERE rowid IN (?, ?) ORDER BY rowid",
             (positions[0], end),
         )
         found = [(hex_id(o), v) for o, v in c.fetchall()]
-        expected = [(hex_id(e.originator_id), e.originator_version) for e in (first, last)]
+        expected = [row[:2] for row in (rows[0], rows[-1])]
         if found != expected[: len(found)] or len(found) != len({positions[0], end}):
             raise DamagedStore(
                 f"the log is broken at event {positions[0]}: the events just written are not "
                 "the last ones; run mentorship verify"
             )
-        self._seal(c, stored_events, positions)
+        self._seal(c, rows, positions)
 
-    def _seal(
-        self, c: SQLiteCursor, stored: Sequence[StoredEvent], positions: Sequence[int]
-    ) -> None:
-        """Seals `stored`, just inserted at `positions` (ascending), after the last link."""
+    def _seal(self, c: SQLiteCursor, rows: Sequence[Row], positions: Sequence[int]) -> None:
+        """Seals `rows`, just inserted at `positions` (ascending), after the last link."""
         c.execute(
             f"SELECT position, link FROM {self._chain_table()} ORDER BY position DESC LIMIT 1"
         )
@@ -105,10 +99,7 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
         else:
             previous = bytes(last[1])
             check_follows(int(last[0]), positions[0])
-        new = (
-            (p, hex_id(s.originator_id), s.originator_version, s.topic, s.state)
-            for p, s in zip(positions, stored, strict=True)
-        )
+        new = ((p, *row) for p, row in zip(positions, rows, strict=True))
         self._seal_in_pages(c, previous, new)
 
     def _seal_before(self, c: SQLiteCursor, first: int) -> bytes:
@@ -131,3 +122,13 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
             f"INSERT INTO {self._chain_table()} ({SEAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
             seals,
         )
+
+
+Row = tuple[str, int, str, bytes]  # as inserted: aggregate id in hex, version, topic, state
+
+
+def _rows(stored_events: Sequence[StoredEvent]) -> list[Row]:
+    """The events as the table's columns hold them: converted once, for the
+    insert and the seals alike."""
+    return [(hex_id(s.originator_id), s.originator_version, s.topic, s.state)
+            for s in stored_events]  # fmt: skip
