@@ -2,17 +2,17 @@
 
 Commands take plain values; the aggregates build the event payloads, whose
 pydantic models are the one source of every rule on a single value. Rules that
-involve several aggregates (a pairing's people and program) live here and in
-`domain.pairing_rules`. Every command is a `domain.retry.command`: its actor is
+involve several aggregates live here (people), in `domain.pairing_rules`
+(pairings) and in `domain.program_rules` (programs). Every command is a `domain.retry.command`: its actor is
 checked and a lost race with another writer is retried.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
-from typing import Protocol, TypeVar, cast
+from typing import TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
@@ -27,7 +27,7 @@ from eventsourcing.utils import Environment
 
 from domain import validation
 from domain.bulk_write import BulkWriter
-from domain.errors import AlreadyExists, LedgerError, NotAllowed, NotFound
+from domain.errors import AlreadyExists, NotAllowed, NotFound
 from domain.events import RecordedEvent
 from domain.key_table import TABLE
 from domain.keys import KeyRing, keyring_for
@@ -35,26 +35,19 @@ from domain.mapper import PayloadMapper
 from domain.mentorship import Mentorship
 from domain.pairing_rules import PairingCommands
 from domain.person import Departure, Forgetting, Person, ProfileChange, Registration, person_id
-from domain.program import Launch, Program, program_id
+from domain.program import Program, program_id
+from domain.program_rules import ActivePairings, ProgramCommands
 from domain.retry import command
 from domain.store import retry_startup, store_environment
 from domain.store_guard import check_events_table, construct_factory
 from domain.unit_of_work import Events, UnitOfWork, UnitOfWorkMixin
-from domain.vocabulary import DEFAULT_CADENCE_DAYS, EndReason
+from domain.vocabulary import EndReason
 
 R = TypeVar("R")
 STARTUP_RACES: tuple[type[DatabaseError], ...] = (InternalError, IntegrityError)
 
 
-class ActivePairings(Protocol):
-    """Finds active pairings; the projections provide it, tests may fake it."""
-
-    def active_pairings_of(self, employee_id: str) -> Sequence[UUID]: ...
-
-    def active_pairings_in(self, program: str) -> Sequence[UUID]: ...
-
-
-class MentorshipLedger(PairingCommands, UnitOfWorkMixin):
+class MentorshipLedger(PairingCommands, ProgramCommands, UnitOfWorkMixin):
     name = "MentorshipLedger"
 
     def __init__(
@@ -240,61 +233,6 @@ class MentorshipLedger(PairingCommands, UnitOfWorkMixin):
         ids = list(dict.fromkeys([*known, *listed]))
         found = (self.get_pairing(i) for i in ids)
         return [p for p in found if p.is_active and p.involves(person.employee_id)]
-
-    # Programs.
-
-    @command
-    def launch_program(
-        self,
-        actor: str,
-        slug: str,
-        name: str,
-        on: date,
-        cadence_days: int = DEFAULT_CADENCE_DAYS,
-    ) -> Program:
-        launch = validation.build(Launch, slug=slug, name=name, cadence_days=cadence_days, on=on)
-        if self._exists(program_id(slug)):
-            raise AlreadyExists(f"program {slug} already exists")
-        program = Program.launch(actor, launch, self.today())
-        self.save(program)
-        return program
-
-    def pairings_ending_if_closed(self, slug: str, on: date) -> list[Mentorship]:
-        """The active pairings that `close_program` would end, checked, for a preview."""
-        self.get_program(slug).check_close(on, self.today())
-        return self._endable(self._active_pairings_in(slug), on)
-
-    @command
-    def close_program(self, actor: str, slug: str, on: date) -> list[UUID]:
-        """Closes a program; its active pairings end with reason `program_closed`."""
-        program = self.get_program(slug)
-        program.check_close(on, self.today())
-        pairings = self._endable(self._active_pairings_in(slug), on)
-        program.close(actor, on, self.today())
-        cause = f"program {slug} closed"
-        for pairing in pairings:
-            pairing.end(actor, on, EndReason.PROGRAM_CLOSED, None, self.today(), cause)
-        self.save(program, *pairings)
-        return [p.id for p in pairings]
-
-    def _active_pairings_in(self, slug: str) -> list[Mentorship]:
-        listed = self.active_pairings.active_pairings_in(slug) if self.active_pairings else []
-        # In a unit of work, the views know nothing of the batch's own pairings.
-        batch = self._work.pairings_in(slug) if self._work is not None else []
-        ids = list(dict.fromkeys([*listed, *batch]))
-        found = (self.get_pairing(i) for i in ids)
-        return [p for p in found if p.is_active and p.program == slug]
-
-    def _endable(self, pairings: Iterable[Mentorship], on: date) -> list[Mentorship]:
-        pairings = list(pairings)
-        for pairing in pairings:
-            try:
-                pairing.check_ending(on, self.today())
-            except LedgerError as error:
-                raise type(error)(
-                    f"cannot end active pairing {pairing.id} on {on}: {error}"
-                ) from None
-        return pairings
 
 
 def _registered(events: Iterable[object]) -> list[tuple[UUID, str]]:
