@@ -10,8 +10,8 @@ from datetime import datetime
 
 import click
 
-from cli.audit import emit_history, event_records
 from cli.context import LedgerContext, pass_ledger
+from cli.history_rows import emit_history, event_records
 from cli.known_at import KnownAggregates, views_known_at
 from cli.output import format_option
 from cli.params import known_at_option
