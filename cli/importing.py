@@ -63,18 +63,18 @@ def _import_csv(
     from cli.import_csv import Batch
 
     ledger = ctx.ledger
-    batch = Batch(ledger, ctx.actor, kind)
     started = time.perf_counter()
-    try:
-        with progress_bar("Importing") as update, ledger.unit_of_work() as work:
-            for path in files:
-                batch.read(path)
-            batch.run(update)
-            events = len(work)
-            if batch.errors or dry_run:
-                raise _Abort
-    except _Abort:
-        pass
+    with Batch(ledger, ctx.actor, kind) as batch:
+        try:
+            with progress_bar("Importing") as update, ledger.unit_of_work() as work:
+                for path in files:
+                    batch.read(path)
+                batch.run(update)
+                events = len(work)
+                if batch.errors or dry_run:
+                    raise _Abort
+        except _Abort:
+            pass
     if batch.errors:
         for line in batch.problems[:SHOWN_ERRORS]:
             click.echo(line, err=True)
