@@ -15,6 +15,7 @@ import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from uuid import UUID
@@ -161,42 +162,40 @@ class Batch:
     def _run_leave(
         self, row: tuple[int, int], employee_id: str, on: int, reason: str | None
     ) -> None:
-        self.ledger.record_leaving(self.actor, employee_id, date.fromordinal(on), reason)
+        self.ledger.record_leaving(self.actor, employee_id, _day_of(on), reason)
 
     def _run_launch(
         self, row: tuple[int, int], slug: str, name: str, on: int, cadence: int | None
     ) -> None:
-        launched_on = date.fromordinal(on)
+        launched_on = _day_of(on)
         if cadence is None:
             self.ledger.launch_program(self.actor, slug, name, launched_on)
         else:
             self.ledger.launch_program(self.actor, slug, name, launched_on, cadence)
 
     def _run_close(self, row: tuple[int, int], slug: str, on: int) -> None:
-        self.ledger.close_program(self.actor, slug, date.fromordinal(on))
+        self.ledger.close_program(self.actor, slug, _day_of(on))
 
     def _run_pair(
         self, row: tuple[int, int], program: str, mentor: str, mentee: str, on: int,
         direction: str | None,
     ) -> None:  # fmt: skip
-        made = self.ledger.pair(
-            self.actor, program, mentor, mentee, date.fromordinal(on), direction
-        )
+        made = self.ledger.pair(self.actor, program, mentor, mentee, _day_of(on), direction)
         self._made[row] = made.id
 
     def _run_reverse(self, row: tuple[int, int], on: int) -> None:
         if row in self._made:  # else the pairing was refused, and said why
-            self.ledger.reverse_roles(self.actor, self._made[row], date.fromordinal(on))
+            self.ledger.reverse_roles(self.actor, self._made[row], _day_of(on))
 
     def _run_end(self, row: tuple[int, int], on: int, reason: str) -> None:
         if row in self._made:
-            self.ledger.end_pairing(self.actor, self._made[row], date.fromordinal(on), reason)
+            self.ledger.end_pairing(self.actor, self._made[row], _day_of(on), reason)
 
     def _run_meet(
         self, row: tuple[int, int], pairing: str | None, program: str | None,
         mentor: str | None, mentee: str | None, on: int, minutes: int, note: str | None,
     ) -> None:  # fmt: skip
-        day = date.fromordinal(on)
+        day = _day_of(on)
         if pairing is not None:
             found = UUID(pairing)
         else:
@@ -261,4 +260,11 @@ def _ordinal(day: date | None) -> int | None:
 
 
 def _day(ordinal: int | None) -> date | None:
-    return None if ordinal is None else date.fromordinal(ordinal)
+    return None if ordinal is None else _day_of(ordinal)
+
+
+@cache
+def _day_of(ordinal: int) -> date:
+    """One date object per day: a pairing kept by the batch holds each of its
+    meetings' dates, and a million meetings fall on a few thousand days."""
+    return date.fromordinal(ordinal)

@@ -67,7 +67,7 @@ class Reopening(Payload):
     reason: Reason = Field(title="reason for reopening")
 
 
-@dataclass
+@dataclass(slots=True)  # one per meeting, for as long as a batch keeps its pairing
 class MeetingRecord:
     number: int
     on: date
