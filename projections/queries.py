@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from domain.vocabulary import direction_after
+from domain.vocabulary import Status, direction_after
 from projections.db import Cursor
 from projections.rows import PairingRow, PersonRow
 from projections.schema import PROJECTION
@@ -32,6 +33,35 @@ _AS_OF = (
     "  ON m.pairing_seq = p.seq "
     "WHERE p.paired_on <= ?"
 )
+
+
+LISTING = (
+    "SELECT p.id, p.program, p.mentor, p.mentee, p.direction, p.reversals, p.paired_on, "
+    "p.ended_on, p.end_reason, p.meetings, p.minutes, p.last_met_on FROM view_pairings p"
+)
+
+
+def current_pairing(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A `LISTING` row as the listings show it: roles and direction as they are now."""
+    hex_id, program, mentor, mentee, direction, reversals = row[:6]
+    if reversals % 2:
+        mentor, mentee = mentee, mentor
+    direction = direction_after(direction, reversals)
+    return {
+        "id": uuid_text(hex_id),
+        "program": program,
+        "mentor": mentor,
+        "mentee": mentee,
+        "direction": direction,
+        "status": Status.ACTIVE if row[7] is None else Status.ENDED,
+        "paired_on": row[6],
+        "ended_on": row[7],
+        "end_reason": row[8],
+        "reversals": reversals,
+        "meetings": row[9],
+        "minutes": row[10],
+        "last_met_on": row[11],
+    }
 
 
 def uuid_text(hex_id: str) -> str:
