@@ -27,6 +27,7 @@ from projections.queries import (
     monthly_meeting_counts,
     pairing_rows,
     person_rows,
+    span_rows,
     uuid_text,
 )
 from projections.references import PairingReferences
@@ -34,6 +35,7 @@ from projections.runner import CatchUp, Progress, ViewRunner
 
 if TYPE_CHECKING:
     from projections.known_at import KnownLog
+    from projections.spans import PairingSpan
 
 
 class LedgerViews(PairingReferences):
@@ -212,16 +214,21 @@ class LedgerViews(PairingReferences):
         with report_reading(self.db) as cursor:
             return pairing_rows(cursor, as_of, active_only=active_only)
 
+    def _spans(self, as_of: date) -> list[PairingSpan]:
+        self.catch_up()
+        with report_reading(self.db) as cursor:
+            return span_rows(cursor, as_of)
+
     def retention(
         self, as_of: date, by: str = "direction", *, causes: bool = False
     ) -> list[dict[str, Any]]:
-        return retention.retention_groups(self._rows(as_of), as_of, by, causes=causes)
+        return retention.retention_groups(self._spans(as_of), as_of, by, causes=causes)
 
     def retention_compared(
         self, as_of: date, by: str = "direction", *, causes: bool = False
     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """The retention groups and a log-rank test across them, from one read."""
-        rows = self._rows(as_of)
+        rows = self._spans(as_of)
         groups = retention.retention_groups(rows, as_of, by, causes=causes)
         return groups, retention.compare(rows, as_of, by)
 
