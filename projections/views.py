@@ -16,7 +16,7 @@ from eventsourcing.persistence import ApplicationRecorder
 from domain.errors import NotFound
 from domain.keys import KeyRing, keyring_for
 from domain.vocabulary import Status
-from projections import engagement, participants, profiles, retention
+from projections import engagement, profiles
 from projections.answering import query_lock_wait
 from projections.db import ViewDatabase
 from projections.fresh import answer_query, report_reading
@@ -222,12 +222,16 @@ class LedgerViews(PairingReferences):
     def retention(
         self, as_of: date, by: str = "direction", *, causes: bool = False
     ) -> list[dict[str, Any]]:
+        from projections import retention  # the statistics, for the retention reports only
+
         return retention.retention_groups(self._spans(as_of), as_of, by, causes=causes)
 
     def retention_compared(
         self, as_of: date, by: str = "direction", *, causes: bool = False
     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """The retention groups and a log-rank test across them, from one read."""
+        from projections import retention
+
         rows = self._spans(as_of)
         groups = retention.retention_groups(rows, as_of, by, causes=causes)
         return groups, retention.compare(rows, as_of, by)
@@ -238,6 +242,8 @@ class LedgerViews(PairingReferences):
             rows = pairing_rows(cursor, as_of)
             people = person_rows(cursor, as_of)
             launch = first_launch_on(cursor, as_of)
+        from projections import participants
+
         return participants.participant_retention(rows, people, as_of, first_launch=launch)
 
     def engagement(self, as_of: date, by: str = "direction") -> list[dict[str, Any]]:
