@@ -3,6 +3,9 @@ and (opened lazily, or injected by tests) the application and its views."""
 
 from __future__ import annotations
 
+import atexit
+import functools
+import gc
 import os
 import sys
 from datetime import date
@@ -120,6 +123,28 @@ class LedgerContext:
 
     def today(self) -> date:
         return self._ledger.today() if self._ledger is not None else date.today()
+
+
+def one_shot_report() -> None:
+    """Pauses the cycle collector while a report command runs.
+
+    A report builds tens of thousands of row tuples, which set off collections
+    that re-scan every object the imports left behind: ~30 ms of `retention`
+    at 1M events, ~15 ms of `engagement`; the rows hold no reference cycles.
+    Interpreter exit then runs full collections over everything still alive,
+    ~15 ms (SQLite) to ~50 ms (PostgreSQL: more modules); frozen objects are
+    left out of them. The collector is back on when the command ends, and the
+    freeze happens only at exit, so a caller that stays (the tests) is unaffected.
+    """
+    if gc.isenabled():
+        gc.disable()
+        click.get_current_context().call_on_close(gc.enable)
+    _freeze_at_exit()
+
+
+@functools.cache
+def _freeze_at_exit() -> None:
+    atexit.register(gc.freeze)  # runs before the interpreter's final collections
 
 
 pass_ledger = click.make_pass_decorator(LedgerContext)

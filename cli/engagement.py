@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.context import LedgerContext, pass_ledger
+from cli.context import LedgerContext, one_shot_report, pass_ledger
 from cli.known_at import default_as_of, views_known_at
 from cli.output import emit, format_option, side_by_side, table
 from cli.params import known_at_option
@@ -78,6 +78,7 @@ def engagement(
         raise click.UsageError("choose one of --at-risk and --monthly")
     if by is not None and (at_risk or monthly):
         raise click.UsageError("--by does not apply to --at-risk or --monthly")
+    one_shot_report()
     as_of = default_as_of(ctx, known_at) if as_of_text is None else as_of_date(ctx, as_of_text)
     views = views_known_at(ctx, known_at)
     by = by or "direction"

@@ -12,7 +12,7 @@ from datetime import date
 from typing import TypeVar
 
 from domain.vocabulary import DIRECTIONS
-from projections.rows import PairingRow
+from projections.spans import Span
 
 __all__ = ["DIRECTIONS"]
 
@@ -20,7 +20,7 @@ Row = TypeVar("Row")
 Key = TypeVar("Key", bound=Hashable)
 
 
-def duration_days(row: PairingRow, as_of: date) -> int:
+def duration_days(row: Span, as_of: date) -> int:
     """Days from pairing to its end, or to `as_of` while it is still running."""
     return ((row.ended_on or as_of) - row.paired_on).days
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from domain.vocabulary import direction_after
+from domain.vocabulary import Status, direction_after
 from projections.db import Cursor
 from projections.rows import PairingRow, PersonRow
 from projections.schema import PROJECTION
+from projections.spans import PairingSpan
 
 _CURRENT = (
     "SELECT id, program, mentor, mentee, direction, paired_on, ended_on, end_reason, "
@@ -34,12 +36,50 @@ _AS_OF = (
 )
 
 
+LISTING = (
+    "SELECT p.id, p.program, p.mentor, p.mentee, p.direction, p.reversals, p.paired_on, "
+    "p.ended_on, p.end_reason, p.meetings, p.minutes, p.last_met_on FROM view_pairings p"
+)
+
+
+def current_pairing(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A `LISTING` row as the listings show it: roles and direction as they are now."""
+    hex_id, program, mentor, mentee, direction, reversals = row[:6]
+    if reversals % 2:
+        mentor, mentee = mentee, mentor
+    direction = direction_after(direction, reversals)
+    return {
+        "id": uuid_text(hex_id),
+        "program": program,
+        "mentor": mentor,
+        "mentee": mentee,
+        "direction": direction,
+        "status": Status.ACTIVE if row[7] is None else Status.ENDED,
+        "paired_on": row[6],
+        "ended_on": row[7],
+        "end_reason": row[8],
+        "reversals": reversals,
+        "meetings": row[9],
+        "minutes": row[10],
+        "last_met_on": row[11],
+    }
+
+
 def uuid_text(hex_id: str) -> str:
     return f"{hex_id[:8]}-{hex_id[8:12]}-{hex_id[12:16]}-{hex_id[16:20]}-{hex_id[20:]}"
 
 
 def _day(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
+
+
+def _totals_exact(cursor: Cursor, day: str) -> bool:
+    """Whether D is on or after the latest `on` date in the log, where the
+    running totals kept on each pairing are exact as of D."""
+    tracked = cursor.execute(
+        "SELECT latest_on FROM view_tracking WHERE projection = ?", (PROJECTION,)
+    ).fetchone()
+    return day >= ((tracked[0] if tracked else None) or "")
 
 
 def pairing_rows(
@@ -55,11 +95,7 @@ def pairing_rows(
     batch committed meanwhile by another process cannot mix two states.
     """
     day = as_of.isoformat()
-    tracked = cursor.execute(
-        "SELECT latest_on FROM view_tracking WHERE projection = ?", (PROJECTION,)
-    ).fetchone()
-    latest_on = (tracked[0] if tracked else None) or ""
-    current = day >= latest_on
+    current = _totals_exact(cursor, day)
     sql, params = (_CURRENT, [day]) if current else (_AS_OF, [day] * 5)
     if program is not None:  # both queries end in their WHERE clause
         sql += " AND program = ?" if current else " AND p.program = ?"
@@ -78,6 +114,32 @@ def pairing_rows(
         )
         for r in rows
     ]  # fmt: skip
+
+
+# As `_CURRENT` and `_AS_OF`, with only what retention reads: no meetings.
+_SPANS_CURRENT = (
+    "SELECT program, direction, paired_on, ended_on, end_reason, reversals "
+    "FROM view_pairings WHERE paired_on <= ?"
+)
+_SPANS_AS_OF = (
+    "SELECT p.program, p.direction, p.paired_on, "
+    "CASE WHEN p.ended_on <= ? THEN p.ended_on END, "
+    "CASE WHEN p.ended_on <= ? THEN p.end_reason END, "
+    "(SELECT count(*) FROM view_reversals r WHERE r.pairing_seq = p.seq AND r.reversed_on <= ?) "
+    "FROM view_pairings p WHERE p.paired_on <= ?"
+)
+
+
+def span_rows(cursor: Cursor, as_of: date) -> list[PairingSpan]:
+    """Every pairing as of D, as `pairing_rows` cuts it, with retention's fields only."""
+    day = as_of.isoformat()
+    current = _totals_exact(cursor, day)
+    sql, params = (_SPANS_CURRENT, [day]) if current else (_SPANS_AS_OF, [day] * 4)
+    iso = date.fromisoformat
+    return [
+        PairingSpan(r[0], r[1], iso(r[2]), r[3] and iso(r[3]), r[4], int(r[5]))
+        for r in cursor.execute(sql, params).fetchall()
+    ]
 
 
 def person_rows(cursor: Cursor, as_of: date) -> list[PersonRow]:

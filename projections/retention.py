@@ -1,6 +1,6 @@
 """Retention report: how long pairings last before dropping out, with uncertainty.
 
-Works on plain rows already cut "as of" a date D (see `projections.rows`).
+Works on plain rows already cut "as of" a date D (see `projections.spans`).
 Pairing retention is a Kaplan-Meier estimate of the time to dropout. Completing
 a pairing is not a dropout, and neither is a planned program closure: both are
 censored at their duration, like pairings still running on D.
@@ -17,7 +17,7 @@ from domain.vocabulary import DIRECTIONS, END_REASONS, REPORT_HORIZONS, EndReaso
 from projections.incidence import cumulative_incidence
 from projections.logrank import logrank
 from projections.metrics import duration_days, group_rows, quarter
-from projections.rows import PairingRow
+from projections.spans import Span
 from projections.survival import Observation, kaplan_meier
 
 HORIZONS = REPORT_HORIZONS
@@ -32,30 +32,30 @@ CAUSES: tuple[str, ...] = tuple(r for r in END_REASONS if r != EndReason.PROGRAM
 # malformed row visible in the breakdown instead of crashing the report.
 UNSPECIFIED_REASON = "unspecified"
 
-_GROUP_KEYS: dict[str, Callable[[PairingRow], str]] = {
+_GROUP_KEYS: dict[str, Callable[[Span], str]] = {
     "direction": lambda row: row.direction,
     "program": lambda row: row.program,
     "cohort": lambda row: quarter(row.paired_on),
 }
 
 
-def is_dropout(row: PairingRow) -> bool:
+def is_dropout(row: Span) -> bool:
     """Ended for any reason but completion or the program's planned closure."""
     return row.ended_on is not None and row.end_reason not in NOT_DROPOUTS
 
 
-def cause(row: PairingRow) -> str | None:
+def cause(row: Span) -> str | None:
     """How the pairing ended, or None while it runs or when a closure censored it."""
     if row.ended_on is None or row.end_reason == EndReason.PROGRAM_CLOSED:
         return None
     return row.end_reason or UNSPECIFIED_REASON
 
 
-def dropout_observations(rows: Iterable[PairingRow], as_of: date) -> list[Observation]:
+def dropout_observations(rows: Iterable[Span], as_of: date) -> list[Observation]:
     return [(duration_days(row, as_of), is_dropout(row)) for row in rows]
 
 
-def grouped(rows: Iterable[PairingRow], by: str) -> list[tuple[str, list[PairingRow]]]:
+def grouped(rows: Iterable[Span], by: str) -> list[tuple[str, list[Span]]]:
     """Non-empty groups: by direction at pairing, program (slug) or cohort (quarter)."""
     if by not in _GROUP_KEYS:
         choices = ", ".join(_GROUP_KEYS)
@@ -65,7 +65,7 @@ def grouped(rows: Iterable[PairingRow], by: str) -> list[tuple[str, list[Pairing
 
 
 def retention_groups(
-    rows: Iterable[PairingRow], as_of: date, by: str = "direction", *, causes: bool = False
+    rows: Iterable[Span], as_of: date, by: str = "direction", *, causes: bool = False
 ) -> list[dict[str, Any]]:
     """One retention summary per non-empty group of pairings.
 
@@ -75,7 +75,7 @@ def retention_groups(
     return [_pairing_retention(key, group, as_of, causes) for key, group in grouped(rows, by)]
 
 
-def compare(rows: Iterable[PairingRow], as_of: date, by: str = "direction") -> dict[str, Any]:
+def compare(rows: Iterable[Span], as_of: date, by: str = "direction") -> dict[str, Any]:
     """Log-rank test of equal time-to-dropout curves across the groups."""
     groups = [dropout_observations(group, as_of) for _, group in grouped(rows, by)]
     result = logrank(groups)
@@ -83,7 +83,7 @@ def compare(rows: Iterable[PairingRow], as_of: date, by: str = "direction") -> d
 
 
 def _pairing_retention(
-    key: str, group: Sequence[PairingRow], as_of: date, causes: bool
+    key: str, group: Sequence[Span], as_of: date, causes: bool
 ) -> dict[str, Any]:
     ended = [row for row in group if row.ended_on is not None]
     dropouts = [row for row in ended if is_dropout(row)]
@@ -115,7 +115,7 @@ def _pairing_retention(
     return summary
 
 
-def _incidence(group: Sequence[PairingRow], as_of: date) -> dict[str, Any]:
+def _incidence(group: Sequence[Span], as_of: date) -> dict[str, Any]:
     """Per cause, its cumulative incidence at each horizon; and `still_active`,
     P(not ended by any cause), with which the incidences add up to 1."""
     observations = [(duration_days(row, as_of), cause(row)) for row in group]

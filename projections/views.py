@@ -15,15 +15,19 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from domain.errors import NotFound
 from domain.keys import KeyRing, keyring_for
-from domain.vocabulary import Status, direction_after
-from projections import engagement, participants, profiles, retention
-from projections.answering import catch_up_for_query, query_lock_wait
+from domain.vocabulary import Status
+from projections import engagement, profiles
+from projections.answering import query_lock_wait
 from projections.db import ViewDatabase
+from projections.fresh import answer_query, report_reading
 from projections.queries import (
+    LISTING,
+    current_pairing,
     first_launch_on,
     monthly_meeting_counts,
     pairing_rows,
     person_rows,
+    span_rows,
     uuid_text,
 )
 from projections.references import PairingReferences
@@ -31,33 +35,7 @@ from projections.runner import CatchUp, Progress, ViewRunner
 
 if TYPE_CHECKING:
     from projections.known_at import KnownLog
-
-_LIST = (
-    "SELECT p.id, p.program, p.mentor, p.mentee, p.direction, p.reversals, p.paired_on, "
-    "p.ended_on, p.end_reason, p.meetings, p.minutes, p.last_met_on FROM view_pairings p"
-)
-
-
-def _current(row: tuple[Any, ...]) -> dict[str, Any]:
-    hex_id, program, mentor, mentee, direction, reversals = row[:6]
-    if reversals % 2:
-        mentor, mentee = mentee, mentor
-    direction = direction_after(direction, reversals)
-    return {
-        "id": uuid_text(hex_id),
-        "program": program,
-        "mentor": mentor,
-        "mentee": mentee,
-        "direction": direction,
-        "status": Status.ACTIVE if row[7] is None else Status.ENDED,
-        "paired_on": row[6],
-        "ended_on": row[7],
-        "end_reason": row[8],
-        "reversals": reversals,
-        "meetings": row[9],
-        "minutes": row[10],
-        "last_met_on": row[11],
-    }
+    from projections.spans import PairingSpan
 
 
 class LedgerViews(PairingReferences):
@@ -108,7 +86,7 @@ class LedgerViews(PairingReferences):
         if not self.reading:
             return self.runner.catch_up(progress)
         if not self._answered:
-            self.runner, warning = catch_up_for_query(self.runner)
+            self.runner, warning = answer_query(self.runner)
             self.db = self.runner.db
             self._answered = True
             if warning and self.warn is not None:
@@ -150,8 +128,8 @@ class LedgerViews(PairingReferences):
             clauses.append("p.ended_on IS NOT NULL")
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         with self.db.transaction(commit=False) as cursor:
-            rows = cursor.execute(f"{_LIST}{where} ORDER BY p.paired_on, p.id", params).fetchall()
-        listed = [_current(row) for row in rows]
+            rows = cursor.execute(f"{LISTING}{where} ORDER BY p.paired_on, p.id", params).fetchall()
+        listed = [current_pairing(row) for row in rows]
         if direction is not None:  # the direction in force now, after any reversals
             listed = [row for row in listed if row["direction"] == direction]
         return listed
@@ -201,7 +179,7 @@ class LedgerViews(PairingReferences):
         with self.db.transaction(commit=False) as cursor:  # one state for every read
             person = profiles.person_row(cursor, employee_id)
             rows = cursor.execute(
-                f"{_LIST} WHERE p.mentor = ? OR p.mentee = ? ORDER BY p.paired_on, p.id",
+                f"{LISTING} WHERE p.mentor = ? OR p.mentee = ? ORDER BY p.paired_on, p.id",
                 (employee_id, employee_id),
             ).fetchall()
             names = profiles.partner_names(cursor, employee_id)
@@ -209,7 +187,7 @@ class LedgerViews(PairingReferences):
             raise NotFound(f"unknown person {employee_id!r}")
         self._reveal(person, "name", "email", "left_reason")
         names = {partner: self.keys.reveal(name) for partner, name in names.items()}
-        pairings = [profiles.as_partner(employee_id, _current(row), names) for row in rows]
+        pairings = [profiles.as_partner(employee_id, current_pairing(row), names) for row in rows]
         return {**person, "pairings": pairings}
 
     def program(self, slug: str, as_of: date) -> dict[str, Any]:
@@ -233,19 +211,28 @@ class LedgerViews(PairingReferences):
 
     def _rows(self, as_of: date, *, active_only: bool = False) -> list[Any]:
         self.catch_up()
-        with self.db.transaction(commit=False) as cursor:
+        with report_reading(self.db) as cursor:
             return pairing_rows(cursor, as_of, active_only=active_only)
+
+    def _spans(self, as_of: date) -> list[PairingSpan]:
+        self.catch_up()
+        with report_reading(self.db) as cursor:
+            return span_rows(cursor, as_of)
 
     def retention(
         self, as_of: date, by: str = "direction", *, causes: bool = False
     ) -> list[dict[str, Any]]:
-        return retention.retention_groups(self._rows(as_of), as_of, by, causes=causes)
+        from projections import retention  # the statistics, for the retention reports only
+
+        return retention.retention_groups(self._spans(as_of), as_of, by, causes=causes)
 
     def retention_compared(
         self, as_of: date, by: str = "direction", *, causes: bool = False
     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """The retention groups and a log-rank test across them, from one read."""
-        rows = self._rows(as_of)
+        from projections import retention
+
+        rows = self._spans(as_of)
         groups = retention.retention_groups(rows, as_of, by, causes=causes)
         return groups, retention.compare(rows, as_of, by)
 
@@ -255,6 +242,8 @@ class LedgerViews(PairingReferences):
             rows = pairing_rows(cursor, as_of)
             people = person_rows(cursor, as_of)
             launch = first_launch_on(cursor, as_of)
+        from projections import participants
+
         return participants.participant_retention(rows, people, as_of, first_launch=launch)
 
     def engagement(self, as_of: date, by: str = "direction") -> list[dict[str, Any]]:
