@@ -3,8 +3,9 @@
 Commands take plain values; the aggregates build the event payloads, whose
 pydantic models are the one source of every rule on a single value. Rules that
 involve several aggregates live here (people), in `domain.pairing_rules`
-(pairings) and in `domain.program_rules` (programs). Every command is a `domain.retry.command`: its actor is
-checked and a lost race with another writer is retried.
+(pairings) and in `domain.program_rules` (programs). Every command is a
+`domain.retry.command`: its actor is checked and a lost race with another
+writer is retried.
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import Backend
+from test_import_csv_cli import FILES
 
 import cli.step_spool as step_spool
 from cli.step_spool import StepSpool
-from test_import_csv_cli import FILES
 
 
 def test_steps_come_back_by_day_then_rank_then_the_order_they_were_added() -> None:
