@@ -38,6 +38,10 @@ class Cursor:
         self._raw = raw
         self._placeholder = placeholder
 
+    @property
+    def is_sqlite(self) -> bool:
+        return self._placeholder == "?"
+
     def _sql(self, statement: str) -> str:
         return statement if self._placeholder == "?" else statement.replace("?", "%s")
 
@@ -140,6 +144,10 @@ class ViewDatabase:
                 cursor = conn.cursor(row_factory=tuple_row)
                 if commit and self.lock_timeout is not None:  # else the session's
                     cursor.execute(f"SET LOCAL lock_timeout = '{self.lock_timeout}s'")
+                if commit:
+                    # Statistics lag a batch's own writes; the planner then took
+                    # 40 ms updates for costly and spent ~150 ms JIT-compiling them.
+                    cursor.execute("SET LOCAL jit = off")
                 if not commit:  # several reads must see one state, as on SQLite
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 yield Cursor(cursor, "%s")

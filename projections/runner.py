@@ -17,9 +17,10 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Inter
 from domain.store import retry_startup
 from projections.damage import BadEvent, damaged_event, out_of_step
 from projections.db import Cursor, ViewDatabase
-from projections.projector import PairingKeys, build_batch
+from projections.projector import build_batch
 from projections.schema import PROJECTION, SCHEMA_VERSION, VIEW_TABLES, create_statements
 from projections.source import Row, last_notification_id, read_page
+from projections.writes import PairingKeys
 
 PAGE_SIZE = 100_000
 Progress = Callable[[int, int], None]  # (events done, events to do)
