@@ -54,7 +54,9 @@ class Cursor:
         if rows:
             self._raw.executemany(self._sql(statement), rows)
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
         """Bulk insert: COPY on PostgreSQL, where row-by-row inserts ran ~20 us a row."""
         if not rows:
             return
@@ -64,6 +66,10 @@ class Cursor:
             self._raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
             return
         with self._raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            text = _copy_text(rows, len(columns))
+            if text is not None:
+                copy.write(text)
+                return
             for row in rows:
                 copy.write_row(row)
 
@@ -77,6 +83,26 @@ class Cursor:
     @property
     def rowcount(self) -> int:
         return int(self._raw.rowcount)
+
+
+# Text that COPY would read otherwise than `str()` wrote it: escapes, and the
+# words `str()` gives NULL and booleans (`write_row` sends \\N, t and f).
+_NOT_PLAIN = ("\\", "\r", "None", "True", "False")
+
+
+def _copy_text(rows: Sequence[Sequence[Any]], width: int) -> bytes | None:
+    """Rows in COPY's text format, made in one join (`write_row` costs ~2 us a
+    row in Python, a third of a meeting's replay budget); None, for `write_row`
+    to take over, unless every value is plain: numbers, and text without tabs,
+    newlines or backslashes (counted: a stray one makes the counts wrong)."""
+    text = "\n".join(["\t".join(map(str, row)) for row in rows])
+    if (
+        text.count("\t") != (width - 1) * len(rows)
+        or text.count("\n") != len(rows) - 1
+        or any(word in text for word in _NOT_PLAIN)
+    ):
+        return None
+    return (text + "\n").encode()
 
 
 class ViewDatabase:

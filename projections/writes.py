@@ -16,6 +16,7 @@ more than once in a batch. Rare events (people, programs) keep `executemany`.
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from projections.db import Cursor
@@ -66,11 +67,13 @@ def apply_batch(batch: Batch, cursor: Cursor, keys: PairingKeys) -> None:
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(seq[row[0]], *row) for row in batch.pairings],
     )
-    cursor.insert_rows(
-        "view_meetings",
-        ("pairing_seq", "number", "met_on", "minutes"),
-        [(seq[pid], number, on, minutes) for pid, number, on, minutes in batch.meetings],
-    )
+    meetings = [(seq[pid], number, on, minutes) for pid, number, on, minutes in batch.meetings]
+    if cursor.is_sqlite:
+        # The table is stored in key order (WITHOUT ROWID): inserting a pairing's
+        # meetings together touches each B-tree page once (CPU at 1M: 8.8 -> 7.9 s).
+        # Not on PostgreSQL, whose heap keeps insertion order for unordered scans.
+        meetings.sort(key=itemgetter(0))
+    cursor.insert_rows("view_meetings", ("pairing_seq", "number", "met_on", "minutes"), meetings)
     totals = [(seq[pid], n, m, last) for pid, (n, m, last) in batch.meeting_totals.items()]
     cursor.executemany(
         "INSERT INTO view_reversals (pairing_seq, reversed_on) VALUES (?, ?)",
