@@ -5,7 +5,8 @@ A PostgreSQL batch's writes are mostly a wait on the server, during which this
 process holds no GIL, while reading and decoding a page is mostly Python here:
 overlapping the two took replay of the 1M store from ~80k to ~95k events/s on
 a busy 2-core machine. Not on SQLite: its writes run in this process and take
-the GIL for every row, so a thread decoding beside them would slow both.
+the GIL for every row, so a thread decoding beside them slows both (1M store:
+165k-171k events/s one page at a time, 121k-140k reading ahead).
 
 Reading ahead only moves the next read earlier: the pages and their order are
 the same, and an event committed after it is read by the following catch-up,
