@@ -93,7 +93,10 @@ class Pages:
             if ahead is not None:
                 ahead.wait()
             page = _build(self.source, notification_id, self.page_size)
-        if self.read_ahead and page is not None:
+        # After a short page the log had no more: the next read is most likely
+        # empty, and a catch-up of a few events (a query's) would pay for a
+        # second connection for nothing.
+        if self.read_ahead and page is not None and page.events >= self.page_size:
             self._next = _Reading(self.source, page.last, self.page_size)
         return page
 

@@ -70,7 +70,17 @@ def test_a_page_read_ahead_from_another_position_is_not_used() -> None:
     # Another process applied events 4..5 meanwhile: the views are now at 5.
     assert summary(pages.after(5)) == (6, 7, 2, 2)
     pages.close()
-    assert log.reads == [0, 3, 5, 7]
+    assert log.reads == [0, 3, 5]
+
+
+def test_no_read_ahead_after_a_short_page() -> None:
+    log = Log(2)
+    pages = Pages(log, 3, read_ahead=True)
+    assert summary(pages.after(0)) == (1, 2, 2, 2)
+    pages.close()
+    assert log.reads == [0]
+    assert summary(pages.after(2)) is None
+    assert log.reads == [0, 2]
 
 
 @pytest.mark.parametrize("read_ahead", [False, True])
