@@ -1,10 +1,7 @@
 """Turns a page of stored events into one batch of writes to the view tables.
 
 Events are decoded straight from their JSON state (no pydantic models) because
-replay speed matters. Writes are grouped by kind and applied in an order that
-gives the same result as applying them one event at a time: rows are created
-before they are updated, meetings are inserted before their retractions, and
-pairings touched by a retraction have their meeting totals recounted last.
+replay speed matters. Writes are grouped by kind; writes.py applies them.
 """
 
 from __future__ import annotations
@@ -18,6 +15,7 @@ import orjson
 from domain.vocabulary import Topic
 from projections.damage import BadEvent, UnknownType, describe
 from projections.db import Cursor
+from projections.writes import PairingKeys, apply_batch
 
 MET = Topic.MET
 DOMAIN = "domain."  # every event type of ours; other topics are not the views' business
@@ -28,7 +26,6 @@ DOMAIN = "domain."  # every event type of ours; other topics are not the views' 
 IGNORED: frozenset[str] = frozenset(
     {Topic.PERSON_PAIRING_JOINED, Topic.PERSON_PAIRING_RESUMED, Topic.PERSON_FORGOTTEN}
 )
-
 
 
 @dataclass
@@ -58,121 +55,7 @@ class Batch:
             raise UnknownType(topic)
 
     def apply(self, cursor: Cursor, keys: PairingKeys) -> None:
-        self._apply_people_and_programs(cursor)
-        keys.assign(cursor, [row[0] for row in self.pairings])
-        keys.load(cursor, self._referenced_pairings())
-        seq = keys.seq
-        cursor.executemany(
-            "INSERT INTO view_pairings (seq, id, program, mentor, mentee, direction, paired_on) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(seq[row[0]], *row) for row in self.pairings],
-        )
-        cursor.insert_rows(
-            "view_meetings",
-            ("pairing_seq", "number", "met_on", "minutes"),
-            [(seq[pid], number, on, minutes) for pid, number, on, minutes in self.meetings],
-        )
-        cursor.executemany(
-            "UPDATE view_pairings SET meetings = meetings + ?, minutes = minutes + ?, "
-            "last_met_on = CASE WHEN last_met_on IS NULL OR last_met_on < ? "
-            "THEN ? ELSE last_met_on END WHERE seq = ?",
-            [(n, m, last, last, seq[pid]) for pid, (n, m, last) in self.meeting_totals.items()],
-        )
-        cursor.executemany(
-            "INSERT INTO view_reversals (pairing_seq, reversed_on) VALUES (?, ?)",
-            [(seq[pid], on) for pid, on in self.reversals],
-        )
-        cursor.executemany(
-            "UPDATE view_pairings SET reversals = reversals + 1 WHERE seq = ?",
-            [(seq[pid],) for pid, _ in self.reversals],
-        )
-        cursor.executemany(
-            "UPDATE view_pairings SET ended_on = ?, end_reason = ? WHERE seq = ?",
-            [(on, reason, seq[pid]) for on, reason, pid in self.endings],
-        )
-        self._apply_retractions(cursor, seq)
-
-    def _referenced_pairings(self) -> set[str]:
-        referenced = set(self.meeting_totals)
-        referenced.update(pid for pid, _ in self.reversals)
-        referenced.update(pid for _, _, pid in self.endings)
-        referenced.update(pid for pid, _ in self.retractions)
-        return referenced
-
-    def _apply_people_and_programs(self, cursor: Cursor) -> None:
-        cursor.executemany(
-            "INSERT INTO view_people (employee_id, aggregate_id, name, email, level, "
-            "department, joined_on, registered_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            self.people,
-        )
-        cursor.executemany(
-            "UPDATE view_people SET name = coalesce(?, name), email = coalesce(?, email), "
-            "level = coalesce(?, level), department = coalesce(?, department), "
-            "joined_on = coalesce(?, joined_on) WHERE aggregate_id = ?",
-            self.profile_changes,
-        )
-        cursor.executemany(
-            "UPDATE view_people SET left_on = ?, left_reason = ? WHERE aggregate_id = ?",
-            self.departures,
-        )
-        cursor.executemany(
-            "INSERT INTO view_programs (slug, aggregate_id, name, cadence_days, launched_on) "
-            "VALUES (?, ?, ?, ?, ?)",
-            self.programs,
-        )
-        cursor.executemany(
-            "UPDATE view_programs SET closed_on = ? WHERE aggregate_id = ?", self.closures
-        )
-
-    def _apply_retractions(self, cursor: Cursor, seq: dict[str, int]) -> None:
-        cursor.executemany(
-            "UPDATE view_meetings SET retracted = 1 WHERE pairing_seq = ? AND number = ?",
-            [(seq[pid], number) for pid, number in self.retractions],
-        )
-        recount = sorted({seq[pid] for pid, _ in self.retractions})
-        cursor.executemany(
-            "UPDATE view_pairings SET "
-            "meetings = (SELECT count(*) FROM view_meetings m "
-            "  WHERE m.pairing_seq = view_pairings.seq AND m.retracted = 0), "
-            "minutes = (SELECT coalesce(sum(m.minutes), 0) FROM view_meetings m "
-            "  WHERE m.pairing_seq = view_pairings.seq AND m.retracted = 0), "
-            "last_met_on = (SELECT max(m.met_on) FROM view_meetings m "
-            "  WHERE m.pairing_seq = view_pairings.seq AND m.retracted = 0) "
-            "WHERE seq = ?",
-            [(key,) for key in recount],
-        )
-
-
-class PairingKeys:
-    """Pairing ids (hex) and their `seq`, the order in which they were paired.
-
-    A pairing's seq never changes, and a replay assigns the same ones again
-    (events are applied in log order exactly once), so the map can be cached.
-    """
-
-    def __init__(self) -> None:
-        self.seq: dict[str, int] = {}
-
-    def forget(self) -> None:
-        self.seq.clear()
-
-    def assign(self, cursor: Cursor, new_ids: list[str]) -> None:
-        if not new_ids:
-            return
-        row = cursor.execute("SELECT coalesce(max(seq), 0) FROM view_pairings").fetchone()
-        start = int(row[0]) if row else 0
-        for offset, pairing_id in enumerate(new_ids, start=1):
-            self.seq[pairing_id] = start + offset
-
-    def load(self, cursor: Cursor, pairing_ids: set[str]) -> None:
-        missing = [pid for pid in pairing_ids if pid not in self.seq]
-        for start in range(0, len(missing), 500):
-            chunk = missing[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            rows = cursor.execute(
-                f"SELECT id, seq FROM view_pairings WHERE id IN ({marks})", chunk
-            ).fetchall()
-            self.seq.update((pid, int(key)) for pid, key in rows)
+        apply_batch(self, cursor, keys)
 
 
 Handler = Callable[[Batch, dict[str, Any], dict[str, Any], str], None]

@@ -9,7 +9,7 @@ or a replay is killed part-way through.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, InternalError
@@ -17,13 +17,13 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Inter
 from domain.store import retry_startup
 from projections.damage import BadEvent, damaged_event, out_of_step
 from projections.db import Cursor, ViewDatabase
-from projections.projector import PairingKeys, build_batch
+from projections.pages import Pages, Source
 from projections.schema import PROJECTION, SCHEMA_VERSION, VIEW_TABLES, create_statements
-from projections.source import Row, last_notification_id, read_page
+from projections.source import last_notification_id, read_page
+from projections.writes import PairingKeys
 
 PAGE_SIZE = 100_000
 Progress = Callable[[int, int], None]  # (events done, events to do)
-Source = Callable[[int, int], Sequence[Row]]  # (after notification id, limit) -> page
 
 
 @dataclass(frozen=True)
@@ -124,38 +124,51 @@ class ViewRunner:
         (not for pages another process applied first); an exception it raises
         stops the catch-up there, with that batch kept."""
         started = time.perf_counter()
-        done = 0
         position = self.position()
         todo = last_notification_id(self.recorder) - position.notification_id
+        pages = Pages(self.source, self.page_size, read_ahead=not self.db.is_sqlite)
+        try:
+            done = self._apply_pages(pages, position, todo, progress, on_batch)
+        finally:
+            pages.close()
+        return CatchUp(done, time.perf_counter() - started)
+
+    def _apply_pages(
+        self,
+        pages: Pages,
+        position: Position,
+        todo: int,
+        progress: Progress | None,
+        on_batch: Callable[[int, Position], None] | None,
+    ) -> int:
+        done = 0
         while True:
-            page = self.source(position.notification_id, self.page_size)
-            if not page:
-                return CatchUp(done, time.perf_counter() - started)
             try:
-                batch = build_batch(page)
+                page = pages.after(position.notification_id)
             except BadEvent as bad:
                 raise damaged_event(self.recorder, bad) from None
-            new = Position(page[-1][0], max(position.latest_on, batch.latest_on))
+            if page is None:
+                return done
+            new = Position(page.last, max(position.latest_on, page.batch.latest_on))
             try:
                 with self.db.transaction(commit=True) as cursor:
                     moved = _advance(cursor, position, new)
                     if moved:
-                        batch.apply(cursor, self.keys)
+                        page.batch.apply(cursor, self.keys)
             # Batches apply exactly once (see `_advance`), so a duplicate row
             # means the views and the log disagree; the batch was rolled back.
             except IntegrityError as error:
-                first, last = page[0][0], page[-1][0]
                 from_start = position.notification_id == 0
-                raise out_of_step(first, last, error, from_start=from_start) from None
+                raise out_of_step(page.first, page.last, error, from_start=from_start) from None
             if not moved:  # another process applied this page first
                 position = self.position()
                 continue
-            done += len(page)
+            done += page.events
             position = new
             if progress is not None:
                 progress(done, max(todo, done))
             if on_batch is not None:
-                on_batch(len(page), new)
+                on_batch(page.events, new)
 
     def replay(self, progress: Progress | None = None) -> CatchUp:
         """Rebuilds every view from the first event."""

