@@ -9,7 +9,8 @@ the same machine, in one run:
   * export: `mentorship export events` (events/s, peak RSS);
   * import: `mentorship import --events` of that export into an empty store
     (events/s, peak RSS) against the write floor: the same rows inserted by the
-    bare driver (benchmarks/floors.py);
+    bare driver (benchmarks/floors.py); and, on SQLite, `mentorship import` of
+    the same log as CSV files (benchmarks/csv_from_log.py);
   * replay: `mentorship replay` of the imported store (events/s, peak RSS)
     against the read floor: a bare read plus `json.loads` of the same rows;
   * queries: `retention` and `engagement` (median of several runs, process
@@ -39,6 +40,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import csv_from_log
 import floors
 
 HERE = Path(__file__).resolve().parent
@@ -141,7 +143,28 @@ def sqlite_results(source: Path, export: Path, events: int, runs: int) -> dict[s
         results = measure_store(str(store), export, events, runs)
         results["write_floor_events_per_s"] = write_floor
         results["read_floor_events_per_s"] = floors.sqlite_read(store)
+        results.update(csv_import(export, Path(scratch)))
     return results
+
+
+def csv_import(export: Path, scratch: Path) -> dict[str, Any]:
+    """`mentorship import` of the log as CSV files (benchmarks/csv_from_log.py)
+    into an empty SQLite store: the same Python work per row on either backend."""
+    folder = scratch / "csv"
+    folder.mkdir()
+    files, rows = csv_from_log.write_csv(export, folder)
+    store = scratch / "from-csv.db"
+    command = [*MENTORSHIP, "--store", str(store), "import", *map(str, files)]
+    output, _, peak_mb = run_measured(command)
+    imported = re.search(r"(\d+) rows imported: (\d+) events .* \(([\d,]+) events/s\)", output)
+    if imported is None or int(imported.group(1)) != rows:
+        raise SystemExit(f"unexpected CSV import output: {output!r}")
+    return {
+        "import_csv_rows": rows,
+        "import_csv_events": int(imported.group(2)),
+        "import_csv_events_per_s": float(imported.group(3).replace(",", "")),
+        "import_csv_peak_mb": peak_mb,
+    }
 
 
 def postgres_results(admin_url: str, export: Path, source: Path, events: int, runs: int) -> (
@@ -179,6 +202,12 @@ def report(backend: str, r: dict[str, Any]) -> None:
         f"({replay / r['read_floor_events_per_s']:.2f} of the bare read, "
         f"{r['read_floor_events_per_s']:,.0f}/s), peak {r['replay_peak_mb']:.0f} MB"
     )
+    if "import_csv_events_per_s" in r:
+        print(
+            f"{backend}: import CSV      {r['import_csv_events_per_s']:,.0f} events/s "
+            f"({r['import_csv_rows']:,} rows, {r['import_csv_events']:,} events), "
+            f"peak {r['import_csv_peak_mb']:.0f} MB"
+        )
     for name, ms in r["queries_median_ms"].items():
         print(f"{backend}: {name:<31} median {ms:.0f} ms")  # fmt: skip
     print(
