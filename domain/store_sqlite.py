@@ -56,14 +56,14 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
     ) -> Sequence[int] | None:
         positions = super()._insert_events(c, stored_events, **kwargs)
         if positions:
-            self._seal(c, _rows(stored_events), positions)
+            self._seal(c, _inserted_rows(stored_events), positions)
         return positions
 
     def append_chunk(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
         """Inserts and seals a batch's chunk in the batch's open transaction
         (`domain.bulk_write`). One `executemany`: the stock insert runs one
         statement per event to learn each rowid, at about three times the cost."""
-        rows = _rows(stored_events)
+        rows = _inserted_rows(stored_events)
         c.executemany(self.insert_events_statement, rows)
         self._seal_appended(c, rows)
 
@@ -127,7 +127,7 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
 Row = tuple[str, int, str, bytes]  # as inserted: aggregate id in hex, version, topic, state
 
 
-def _rows(stored_events: Sequence[StoredEvent]) -> list[Row]:
+def _inserted_rows(stored_events: Sequence[StoredEvent]) -> list[Row]:
     """The events as the table's columns hold them: converted once, for the
     insert and the seals alike."""
     return [(hex_id(s.originator_id), s.originator_version, s.topic, s.state)

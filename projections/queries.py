@@ -22,11 +22,17 @@ _CURRENT = (
     "reversals, meetings, minutes, last_met_on FROM view_pairings WHERE paired_on <= ?"
 )
 
-_AS_OF = (
-    "SELECT p.id, p.program, p.mentor, p.mentee, p.direction, p.paired_on, "
+# A pairing as of D: its ending only if it ended by D, its reversals up to D
+# (three parameters, each D).
+_ENDING_AND_REVERSALS_AS_OF = (
     "CASE WHEN p.ended_on <= ? THEN p.ended_on END, "
     "CASE WHEN p.ended_on <= ? THEN p.end_reason END, "
-    "(SELECT count(*) FROM view_reversals r WHERE r.pairing_seq = p.seq AND r.reversed_on <= ?), "
+    "(SELECT count(*) FROM view_reversals r WHERE r.pairing_seq = p.seq AND r.reversed_on <= ?)"
+)
+
+_AS_OF = (
+    "SELECT p.id, p.program, p.mentor, p.mentee, p.direction, p.paired_on, "
+    f"{_ENDING_AND_REVERSALS_AS_OF}, "
     "coalesce(m.n, 0), coalesce(m.total, 0), m.last "
     "FROM view_pairings p "
     "LEFT JOIN (SELECT pairing_seq, count(*) AS n, sum(minutes) AS total, max(met_on) AS last "
@@ -122,10 +128,7 @@ _SPANS_CURRENT = (
     "FROM view_pairings WHERE paired_on <= ?"
 )
 _SPANS_AS_OF = (
-    "SELECT p.program, p.direction, p.paired_on, "
-    "CASE WHEN p.ended_on <= ? THEN p.ended_on END, "
-    "CASE WHEN p.ended_on <= ? THEN p.end_reason END, "
-    "(SELECT count(*) FROM view_reversals r WHERE r.pairing_seq = p.seq AND r.reversed_on <= ?) "
+    f"SELECT p.program, p.direction, p.paired_on, {_ENDING_AND_REVERSALS_AS_OF} "
     "FROM view_pairings p WHERE p.paired_on <= ?"
 )
 

@@ -12,6 +12,7 @@ each originator id loaded straight as hex: through `select_notifications()`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from eventsourcing.persistence import (
@@ -86,6 +87,7 @@ def last_notification_id(recorder: ApplicationRecorder) -> int:
     return recorder.max_notification_id() or 0
 
 
+@cache
 def _hex_uuid_loader() -> type:
     """A binary loader of `uuid` that gives the 32 hex digits the projections
     key on, skipping the UUID object per row."""
