@@ -22,6 +22,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from projections.db import Cursor
+from projections.meeting_dates import record_dates
 
 if TYPE_CHECKING:
     from projections.projector import Batch
@@ -76,6 +77,7 @@ def apply_batch(batch: Batch, cursor: Cursor, keys: PairingKeys) -> None:
         # Not on PostgreSQL, whose heap keeps insertion order for unordered scans.
         meetings.sort(key=itemgetter(0))
     cursor.insert_rows("view_meetings", ("pairing_seq", "number", "met_on", "minutes"), meetings)
+    dates = record_dates(batch, cursor, seq)  # before the pairings' totals move
     totals = [(seq[pid], n, m, last) for pid, (n, m, last) in batch.meeting_totals.items()]
     cursor.insert_rows(
         "view_reversals",
@@ -87,6 +89,7 @@ def apply_batch(batch: Batch, cursor: Cursor, keys: PairingKeys) -> None:
     else:
         _postgres_pairing_updates(batch, cursor, seq, totals)
     _apply_retractions(batch, cursor, seq)
+    dates.finish(cursor)
 
 
 def _referenced_pairings(batch: Batch) -> set[str]:
