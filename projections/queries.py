@@ -34,15 +34,14 @@ _ENDING_AND_REVERSALS_AS_OF = (
 )
 
 # The meetings as of D come from each pairing's date-sorted lists (see
-# projections/meeting_dates.py): `{meetings}` is the dialect's selection.
+# projections/meeting_dates.py): the dialect's selection and join.
 _AS_OF = (
     "SELECT p.id, p.program, p.mentor, p.mentee, p.direction, p.paired_on, "
-    f"{_ENDING_AND_REVERSALS_AS_OF}, {{meetings}} "
-    "FROM view_pairings p LEFT JOIN view_meeting_dates d ON d.pairing_seq = p.seq "
+    f"{_ENDING_AND_REVERSALS_AS_OF}, {{meetings}} FROM view_pairings p {{join}} "
     "WHERE p.paired_on <= ?"
 )
-_AS_OF_SQLITE = _AS_OF.format(meetings=AS_OF_SQLITE)
-_AS_OF_POSTGRES = _AS_OF.format(meetings=AS_OF_POSTGRES)
+_AS_OF_SQLITE = _AS_OF.format(meetings=AS_OF_SQLITE[0], join=AS_OF_SQLITE[1])
+_AS_OF_POSTGRES = _AS_OF.format(meetings=AS_OF_POSTGRES[0], join=AS_OF_POSTGRES[1])
 
 
 LISTING = (
@@ -110,7 +109,7 @@ def pairing_rows(
     elif cursor.is_sqlite:
         sql, params = _AS_OF_SQLITE, [day] * 4
     else:
-        sql, params = _AS_OF_POSTGRES, [day] * 7
+        sql, params = _AS_OF_POSTGRES, [day] * 5
     if program is not None:  # both queries end in their WHERE clause
         sql += " AND program = ?" if current else " AND p.program = ?"
         params.append(program)

@@ -63,13 +63,13 @@ TABLES = [
         PRIMARY KEY (pairing_seq, number)
     ){clustered}""",
     # A pairing's counted meetings in date order, for reports as of a past day
-    # (projections/meeting_dates.py): on SQLite as text, dates and minutes each
-    # joined by spaces; on PostgreSQL as arrays.
+    # (projections/meeting_dates.py): on SQLite the dates joined by spaces and
+    # each meeting's minutes packed; on PostgreSQL arrays, minutes running totals.
     """CREATE TABLE IF NOT EXISTS view_meeting_dates (
         pairing_seq INTEGER PRIMARY KEY,
-        dates {text_list} NOT NULL,
-        minutes {integer_list} NOT NULL
-    )""",
+        dates {date_list} NOT NULL,
+        minutes {minute_list} NOT NULL
+    ){half_full}""",
     """CREATE TABLE IF NOT EXISTS view_reversals (
         pairing_seq INTEGER NOT NULL,
         reversed_on TEXT NOT NULL
@@ -89,9 +89,9 @@ def create_statements(*, sqlite: bool) -> list[str]:
     # another page with new entries in all four indexes: half-full pages keep
     # it on the same page with no index writes (HOT), ~6x faster per update.
     half_full = "" if sqlite else " WITH (fillfactor = 50)"
-    lists = {"{text_list}": "TEXT", "{integer_list}": "TEXT"}
+    lists = {"{date_list}": "TEXT", "{minute_list}": "BLOB"}
     if not sqlite:
-        lists = {"{text_list}": "TEXT[]", "{integer_list}": "INTEGER[]"}
+        lists = {"{date_list}": "DATE[]", "{minute_list}": "INTEGER[]"}
     replaced = []
     for statement in TABLES:
         statement = statement.replace("{clustered}", clustered).replace("{half_full}", half_full)

@@ -77,7 +77,6 @@ def apply_batch(batch: Batch, cursor: Cursor, keys: PairingKeys) -> None:
         # Not on PostgreSQL, whose heap keeps insertion order for unordered scans.
         meetings.sort(key=itemgetter(0))
     cursor.insert_rows("view_meetings", ("pairing_seq", "number", "met_on", "minutes"), meetings)
-    dates = record_dates(batch, cursor, seq)  # before the pairings' totals move
     totals = [(seq[pid], n, m, last) for pid, (n, m, last) in batch.meeting_totals.items()]
     cursor.insert_rows(
         "view_reversals",
@@ -89,7 +88,7 @@ def apply_batch(batch: Batch, cursor: Cursor, keys: PairingKeys) -> None:
     else:
         _postgres_pairing_updates(batch, cursor, seq, totals)
     _apply_retractions(batch, cursor, seq)
-    dates.finish(cursor)
+    record_dates(batch, cursor, seq, meetings)
 
 
 def _referenced_pairings(batch: Batch) -> set[str]:

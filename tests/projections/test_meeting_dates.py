@@ -9,6 +9,7 @@ of an earlier batch's meeting are rebuilt), of three, and of the whole log
 
 from __future__ import annotations
 
+from array import array
 from datetime import date
 from typing import Any
 
@@ -51,15 +52,21 @@ def _history(ledger: Any) -> tuple[Any, Any]:
     return first, second
 
 
-def _lists(value: Any) -> str:
-    """A list column as SQLite keeps it (PostgreSQL's arrays, joined)."""
-    return value if isinstance(value, str) else " ".join(str(item) for item in value)
+def _lists(dates: Any, minutes: Any) -> tuple[str, str]:
+    """A row's dates and each meeting's minutes, joined by spaces, from either
+    dialect's columns (SQLite: text, and minutes packed little-endian;
+    PostgreSQL: arrays, minutes as running totals)."""
+    if isinstance(dates, str):
+        each = array("i")
+        each.frombytes(minutes)  # this machine is little-endian
+    else:
+        each = array("i", [b - a for a, b in zip([0, *minutes], minutes, strict=False)])
+        dates = " ".join(day.isoformat() for day in dates)
+    return dates, " ".join(map(str, each))
 
 
 @pytest.mark.parametrize("page_size", [1, 3, 1000])
-def test_each_pairing_keeps_its_counted_meetings_in_date_order(
-    ledger: Any, page_size: int
-) -> None:
+def test_each_pairing_keeps_its_counted_meetings_in_date_order(ledger: Any, page_size: int) -> None:
     first, second = _history(ledger)
     runner = ViewRunner(ledger.app.recorder, page_size=page_size)
     try:
@@ -75,7 +82,7 @@ def test_each_pairing_keeps_its_counted_meetings_in_date_order(
             }
     finally:
         runner.db.close()
-    lists = {pid: (_lists(row[0]), _lists(row[1])) for pid, row in rows.items() if row}
+    lists = {pid: _lists(*row) for pid, row in rows.items() if row}
     assert lists == {
         first: ("2026-02-09 2026-02-20 2026-03-02 2026-03-10", "45 25 60 15"),
         second: ("2026-02-10 2026-02-10 2026-02-27", "20 35 50"),
@@ -155,7 +162,8 @@ def test_views_of_the_previous_layout_are_rebuilt(ledger: Any, kit: Any) -> None
 )
 def test_totals_as_of_reads_sqlite_lists(day: str, expected: tuple[int, int, str | None]) -> None:
     dates = "2026-02-09 2026-02-20 2026-02-20 2026-03-02"
-    assert totals_as_of(dates, "45 25 10 60", day) == expected
+    minutes = array("i", [45, 25, 10, 60]).tobytes()  # this machine is little-endian
+    assert totals_as_of(dates, minutes, day) == expected
 
 
 def test_totals_as_of_a_pairing_without_meetings() -> None:
