@@ -1,14 +1,16 @@
 """Captures what every report variant prints, to prove a change leaves it byte-identical.
 
     python benchmarks/query_outputs.py STORE OUT_DIR [--quick]
-    diff -r BEFORE_DIR AFTER_DIR
+    python benchmarks/query_outputs.py --compare BEFORE_DIR AFTER_DIR
 
 Runs `retention` and `engagement` (every grouping and flag), with no `--as-of`
 and with several dates (month ends, mid-month days, a year ago, before the
 first pairing), in each `--format`, plus `report` for a few dates and programs;
 one file per command with its exit code, stdout and stderr. Run it from the
 checkout whose code is measured (`python -m cli` is the one in the current
-directory).
+directory). `--compare` holds exit codes, stdout and stderr byte-identical,
+except that of a traceback (an unexpected error) only its last line counts:
+its frames name files and lines that a refactoring moves.
 """
 
 from __future__ import annotations
@@ -82,7 +84,31 @@ def capture(store: str, args: list[str], out: Path) -> None:
     (out / f"{name}.{digest}.txt").write_bytes(text)
 
 
+def _sections(text: bytes) -> tuple[bytes, bytes]:
+    head, _, stderr = text.partition(b"\n--- stderr\n")
+    if b"Traceback (most recent call last)" in stderr:
+        stderr = stderr.strip().splitlines()[-1]
+    return head, stderr
+
+
+def compare(before: Path, after: Path) -> int:
+    names = sorted({p.name for p in before.iterdir()} | {p.name for p in after.iterdir()})
+    differing = [
+        name
+        for name in names
+        if not (before / name).exists()
+        or not (after / name).exists()
+        or _sections((before / name).read_bytes()) != _sections((after / name).read_bytes())
+    ]
+    for name in differing:
+        print(f"differs: {name}")
+    print(f"{len(names) - len(differing)} of {len(names)} outputs identical")
+    return 1 if differing else 0
+
+
 def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--compare":
+        raise SystemExit(compare(Path(sys.argv[2]), Path(sys.argv[3])))
     parser = argparse.ArgumentParser()
     parser.add_argument("store")
     parser.add_argument("out", type=Path)
