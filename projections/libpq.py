@@ -16,10 +16,11 @@ Anything unexpected raises `LibpqError`; callers then take the usual path
 from __future__ import annotations
 
 import ctypes
+import os
 import re
+import sys
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -38,15 +39,15 @@ class LibpqError(Exception):
 
 def _candidates() -> list[str]:
     """psycopg-binary's own libpq first (it is there whenever the postgres extra
-    is), then the system's."""
-    from importlib.util import find_spec
-
+    is), then the system's. Found with os alone: importlib's and pathlib's
+    searches cost ~15 ms, more than loading the library."""
     found = []
-    spec = find_spec("psycopg_binary")
-    if spec is not None and spec.origin is not None:
-        package = Path(spec.origin).parent
-        for folder in (package.parent / "psycopg_binary.libs", package / ".dylibs"):
-            found += sorted(str(p) for p in folder.glob("libpq*"))
+    for entry in sys.path:
+        for folder in ("psycopg_binary.libs", os.path.join("psycopg_binary", ".dylibs")):
+            libs = os.path.join(entry or ".", folder)
+            if os.path.isdir(libs):
+                names = sorted(n for n in os.listdir(libs) if n.startswith("libpq"))
+                found += [os.path.join(libs, n) for n in names]
     return [*found, "libpq.so.5", "libpq.5.dylib", "libpq.dylib"]
 
 
