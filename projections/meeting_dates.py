@@ -13,9 +13,9 @@ packed 32-bit little-endian integers, which `sum` adds up in C (`totals_as_of`).
 The projector keeps it in each batch's transaction (`record_dates`): a batch's
 meetings are appended to their pairings' lists. That keeps the order unless the
 batch holds a meeting dated before a pairing's last listed one; the append then
-leaves that pairing alone, and it is rebuilt from its meetings, as is a pairing
-whose retracted meeting an earlier batch listed (one retracted in its own batch
-is simply left out).
+leaves that pairing alone and it is rebuilt from its meetings. A meeting
+retracted in its own batch is simply left out; one an earlier batch listed is
+taken out of its list (meeting_dates_repair.py).
 
 Lists per pairing rather than totals per pairing and month: at 1M events a
 batch touches ~10,000 pairings but ~23,000 pairing-months, and the rows written
@@ -24,14 +24,13 @@ and the Python work per batch follow that count (replay cost).
 
 from __future__ import annotations
 
-import sys
 from array import array
-from collections.abc import Sequence
-from itertools import accumulate, groupby
+from itertools import groupby
 from operator import itemgetter, le
 from typing import TYPE_CHECKING, Any
 
 from projections.db import Cursor
+from projections.meeting_dates_repair import BIG_ENDIAN, rebuild_lists, stored_minutes, take_out
 
 if TYPE_CHECKING:
     from projections.projector import Batch
@@ -64,16 +63,8 @@ _EARLIER_POSTGRES = (
     "JOIN view_meeting_dates d ON d.pairing_seq = t.seq "
     "WHERE d.dates[cardinality(d.dates)] > t.first"
 )
-_REBUILT_SQLITE = "INSERT INTO view_meeting_dates (pairing_seq, dates, minutes) VALUES (?, ?, ?)"
-_REBUILT_POSTGRES = (  # one statement: an executemany costs a round trip a row
-    "INSERT INTO view_meeting_dates (pairing_seq, dates, minutes) "
-    "SELECT t.seq, string_to_array(t.dates, ' ')::date[], "
-    "string_to_array(t.minutes, ' ')::integer[] "
-    "FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(seq, dates, minutes)"
-)
-_CHUNK = 500
+CHUNK = 500
 _ON, _MINUTES = itemgetter(2), itemgetter(3)
-_BIG_ENDIAN = sys.byteorder == "big"
 
 
 def record_dates(
@@ -86,15 +77,17 @@ def record_dates(
         meetings = sorted(meetings, key=itemgetter(0))
     retracted = {(seq[pid], number) for pid, number in batch.retractions}
     rows, left_out = _appended(meetings, retracted, cursor.is_sqlite)
-    rebuild = {key for key, _ in retracted - left_out}
+    rebuild: set[int] = set()
     if rows:
         if cursor.is_sqlite:
             cursor.executemany(_APPEND_SQLITE, rows)
         else:
             cursor.execute(_APPEND_POSTGRES, [list(column) for column in zip(*rows, strict=True)])
         if cursor.rowcount < len(rows):
-            rebuild |= _earlier(cursor, rows)
-    _rebuild(cursor, sorted(rebuild))
+            rebuild = _earlier(cursor, rows)
+    earlier = sorted((key, n) for key, n in retracted - left_out if key not in rebuild)
+    rebuild |= take_out(cursor, earlier)
+    rebuild_lists(cursor, sorted(rebuild))
 
 
 def _appended(
@@ -117,19 +110,8 @@ def _appended(
         if not all(map(le, dates, dates[1:])):  # recorded out of date order
             order = sorted(range(len(dates)), key=dates.__getitem__)
             dates, minutes = [dates[i] for i in order], [minutes[i] for i in order]
-        rows.append((key, " ".join(dates), _stored(minutes, sqlite)))
+        rows.append((key, " ".join(dates), stored_minutes(minutes, sqlite)))
     return rows, left_out
-
-
-def _stored(minutes: Sequence[int], sqlite: bool) -> Any:
-    """Minutes as the append takes them: each meeting's packed little-endian on
-    SQLite, running totals joined by spaces for PostgreSQL."""
-    if not sqlite:
-        return " ".join(map(str, accumulate(minutes)))
-    packed = array("i", minutes)
-    if _BIG_ENDIAN:
-        packed.byteswap()
-    return packed.tobytes()
 
 
 def _earlier(cursor: Cursor, rows: list[tuple[int, Any, Any]]) -> set[int]:
@@ -141,8 +123,8 @@ def _earlier(cursor: Cursor, rows: list[tuple[int, Any, Any]]) -> set[int]:
     firsts = {row[0]: row[1][:10] for row in rows}
     keys = list(firsts)
     found: set[int] = set()
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
         marks = ", ".join("?" for _ in chunk)
         listed = cursor.execute(
             "SELECT pairing_seq, substr(dates, -10) FROM view_meeting_dates "
@@ -151,29 +133,6 @@ def _earlier(cursor: Cursor, rows: list[tuple[int, Any, Any]]) -> set[int]:
         ).fetchall()
         found.update(key for key, last in listed if last > firsts[key])
     return found
-
-
-def _rebuild(cursor: Cursor, keys: list[int]) -> None:
-    """The rows of pairings `keys`, from their counted meetings."""
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        cursor.execute(f"DELETE FROM view_meeting_dates WHERE pairing_seq IN ({marks})", chunk)
-        found = cursor.execute(
-            "SELECT pairing_seq, number, met_on, minutes FROM view_meetings "
-            f"WHERE pairing_seq IN ({marks}) AND retracted = 0 "
-            "ORDER BY pairing_seq, met_on, number",
-            chunk,
-        ).fetchall()
-        rows = []
-        for key, group in groupby(found, itemgetter(0)):
-            items = list(group)
-            minutes = _stored(list(map(_MINUTES, items)), cursor.is_sqlite)
-            rows.append((int(key), " ".join(map(_ON, items)), minutes))
-        if cursor.is_sqlite:
-            cursor.executemany(_REBUILT_SQLITE, rows)
-        elif rows:
-            cursor.execute(_REBUILT_POSTGRES, [list(column) for column in zip(*rows, strict=True)])
 
 
 # What the as-of read joins and selects for each pairing `p` (parameter: D):
@@ -197,7 +156,7 @@ def totals_as_of(dates: str | None, minutes: bytes | None, day: str) -> tuple[in
         return 0, 0, None
     each = array("i")
     each.frombytes(minutes)
-    if _BIG_ENDIAN:
+    if BIG_ENDIAN:
         each.byteswap()
     if dates[-10:] <= day:
         return len(each), sum(each), dates[-10:]
