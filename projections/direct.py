@@ -39,7 +39,6 @@ _POSTGRES_PARAMETERS = {
     "user": "POSTGRES_USER",
     "password": "POSTGRES_PASSWORD",
     "dbname": "POSTGRES_DBNAME",
-    "connect_timeout": "POSTGRES_CONNECT_TIMEOUT",
 }
 
 
@@ -127,6 +126,9 @@ def _connect(store: str) -> DirectDatabase:
     from projections.libpq import Connection
 
     parameters = {key: env[name] for key, name in _POSTGRES_PARAMETERS.items() if env.get(name)}
+    # An unreachable server is for the usual path to report, after its own wait:
+    # this attempt gives up after libpq's shortest wait, not a second full one.
+    parameters["connect_timeout"] = "2"
     return DirectDatabase(None, Connection(parameters))
 
 
