@@ -20,6 +20,7 @@ only for PostgreSQL stores.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 from uuid import UUID
 
@@ -29,8 +30,9 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
-from domain.chain import GENESIS, SealRow, check_follows
-from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id
+from domain.chain import GENESIS, SealPart, SealRow, check_follows
+from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id, stored_rows
+from domain.chain_reader import StoredRow as Row
 
 PIPELINE_LIMIT = 10_000  # the synthetic generator's chunk size: known to work
 
@@ -90,13 +92,21 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
     ) -> Sequence[int] | None:
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if positions:
-            self._seal(curs, stored_events, positions)
+            self._seal(curs, stored_rows(stored_events), positions)
         return positions
 
     def append_chunk(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]) -> None:
         """Inserts and seals a batch's chunk in the batch's open transaction
-        (`domain.bulk_write`), with COPY: about eight times as fast here as the
-        stock INSERT of an array of composites, under the same table lock and NOTIFY."""
+        (`domain.bulk_write`)."""
+        self.append_rows(curs, stored_rows(stored_events))
+
+    def append_rows(
+        self, curs: Cursor[DictRow], rows: Sequence[Row], parts: Sequence[SealPart] | None = None
+    ) -> None:
+        """`append_chunk` of rows (aggregate id in hex, version, topic, state;
+        `parts`: their `seal_parts`, if known), with COPY: about eight times as
+        fast here as the stock INSERT of an array of composites, under the same
+        table lock and NOTIFY."""
         self._lock_table(curs)
         self._notify_channel(curs)
         table = Identifier(self.datastore.schema, self.events_table_name)
@@ -104,11 +114,16 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
         row = curs.fetchone()
         last = (row["last"] if row else None) or 0
         columns = SQL("(originator_id, originator_version, topic, state)")
-        with curs.copy(SQL("COPY {} {} FROM STDIN (FORMAT BINARY)").format(table, columns)) as rows:
+        as_uuid = self.datastore.originator_id_type.lower() == "uuid"
+        ids: dict[str, Any] = {}  # an aggregate's events come in runs: convert its id once
+        with curs.copy(SQL("COPY {} {} FROM STDIN (FORMAT BINARY)").format(table, columns)) as copy:
             # Binary: the text format spells every state's bytes out in hex.
-            rows.set_types([self.datastore.originator_id_type, "int8", "text", "bytea"])
-            for s in stored_events:
-                rows.write_row((s.originator_id, s.originator_version, s.topic, s.state))
+            copy.set_types([self.datastore.originator_id_type, "int8", "text", "bytea"])
+            for aggregate, version, topic, state in rows:
+                key = ids.get(aggregate)
+                if key is None:
+                    key = ids[aggregate] = UUID(aggregate) if as_uuid else str(UUID(aggregate))
+                copy.write_row((key, version, topic, state))
         # Rows take the sequence's values in the order they are copied, and the
         # table lock keeps every other writer out until this transaction ends.
         curs.execute(
@@ -118,20 +133,22 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
             (last,),
         )
         positions = [row["notification_id"] for row in curs.fetchall()]
-        if len(positions) != len(stored_events):
-            raise RuntimeError(f"copied {len(stored_events)} events but found {len(positions)}")
-        self._seal(curs, stored_events, positions, copy=True)
+        if len(positions) != len(rows):
+            raise RuntimeError(f"copied {len(rows)} events but found {len(positions)}")
+        self._seal(curs, rows, positions, copy=True, parts=parts)
 
     def _seal(
         self,
         curs: Cursor[DictRow],
-        stored: Sequence[StoredEvent],
+        rows: Sequence[Row],
         positions: Sequence[int],
         *,
         copy: bool = False,
+        parts: Sequence[SealPart] | None = None,
     ) -> None:
-        """Seals `stored`, just inserted at `positions`; with COPY (`copy`) when
-        outside psycopg's pipeline mode, which has no COPY."""
+        """Seals `rows`, just inserted at `positions` (with their `seal_parts`, if
+        known); with COPY (`copy`) when outside psycopg's pipeline mode, which has
+        no COPY."""
         curs.execute(
             f"SELECT position, link FROM {self._chain_table()} ORDER BY position DESC LIMIT 1"
         )
@@ -141,11 +158,12 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
         else:
             previous = bytes(last["link"])
             check_follows(int(last["position"]), min(positions))
-        new = sorted(
-            (p, hex_id(s.originator_id), s.originator_version, s.topic, s.state)
-            for p, s in zip(positions, stored, strict=True)
-        )
-        self._seal_in_pages(curs, previous, new, self._copy_seals if copy else None)
+        new = [(p, *row) for p, row in zip(positions, rows, strict=True)]
+        if parts is None:
+            new.sort()
+        elif any(a >= b for a, b in pairwise(positions)):
+            raise RuntimeError("a batch's positions must ascend in the order it was copied")
+        self._seal_in_pages(curs, previous, new, self._copy_seals if copy else None, parts)
 
     def _seal_before(self, curs: Cursor[DictRow], first: int) -> bytes:
         """Seals the events before position `first`, a page at a time; the last link."""
