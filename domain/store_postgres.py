@@ -30,6 +30,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
+from domain import pg_copy
 from domain.chain import GENESIS, SealPart, SealRow, check_follows
 from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id, stored_rows
 from domain.chain_reader import StoredRow as Row
@@ -115,17 +116,28 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
         last = (row["last"] if row else None) or 0
         columns = SQL("(originator_id, originator_version, topic, state)")
         as_uuid = self.datastore.originator_id_type.lower() == "uuid"
-        ids: dict[str, Any] = {}  # an aggregate's events come in runs: convert its id once
         with curs.copy(SQL("COPY {} {} FROM STDIN (FORMAT BINARY)").format(table, columns)) as copy:
-            # Binary: the text format spells every state's bytes out in hex.
-            copy.set_types([self.datastore.originator_id_type, "int8", "text", "bytea"])
-            for aggregate, version, topic, state in rows:
-                key = ids.get(aggregate)
-                if key is None:
-                    key = ids[aggregate] = UUID(aggregate) if as_uuid else str(UUID(aggregate))
-                copy.write_row((key, version, topic, state))
+            # Binary (the text format spells every state's bytes out in hex),
+            # packed by pg_copy rather than psycopg's per-value dumpers.
+            copy.write(pg_copy.events(rows, as_uuid))
         # Rows take the sequence's values in the order they are copied, and the
         # table lock keeps every other writer out until this transaction ends.
+        positions = self._positions_after(curs, table, last, len(rows))
+        self._seal(curs, rows, positions, copy=True, parts=parts)
+
+    def _positions_after(
+        self, curs: Cursor[DictRow], table: Identifier, last: int, count: int
+    ) -> Sequence[int]:
+        """The positions of the `count` rows just copied after position `last`:
+        a range when they are contiguous, as they are unless the sequence skips."""
+        curs.execute(
+            SQL("SELECT min(notification_id) AS a, max(notification_id) AS b, count(*) AS n "
+                "FROM {} WHERE notification_id > %s").format(table),
+            (last,),
+        )  # fmt: skip
+        span = curs.fetchone()
+        if span is not None and span["n"] == count and span["b"] - span["a"] + 1 == count:
+            return range(span["a"], span["b"] + 1)
         curs.execute(
             SQL("SELECT notification_id FROM {} WHERE notification_id > %s ORDER BY 1").format(
                 table
@@ -133,9 +145,9 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
             (last,),
         )
         positions = [row["notification_id"] for row in curs.fetchall()]
-        if len(positions) != len(rows):
-            raise RuntimeError(f"copied {len(rows)} events but found {len(positions)}")
-        self._seal(curs, rows, positions, copy=True, parts=parts)
+        if len(positions) != count:
+            raise RuntimeError(f"copied {count} events but found {len(positions)}")
+        return positions
 
     def _seal(
         self,
@@ -196,9 +208,7 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
             SQL(self._chain_table()), SQL(SEAL_COLUMNS)
         )
         with curs.copy(copy) as rows:
-            rows.set_types(["int8", "text", "int8", "bytea", "text", "bytea"])
-            for seal in seals:
-                rows.write_row(seal)
+            rows.write(pg_copy.seals(seals))
 
     def _insert_seals(self, curs: Cursor[DictRow], seals: Sequence[SealRow]) -> None:
         # One statement with arrays, not executemany: safe in pipeline mode.
