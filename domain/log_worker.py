@@ -58,7 +58,7 @@ def chunks_from_worker(
         while True:
             try:
                 message = pickle.load(worker.stdout)
-            except EOFError:
+            except (EOFError, pickle.UnpicklingError):
                 raise WorkerFailed(
                     f"the process reading {path} stopped before the end of the log "
                     f"(exit code {worker.wait(5)}); nothing was written"
@@ -87,6 +87,7 @@ def work(path: str, keys: list[KeyRow], size: int) -> None:
     from domain.mapper import OrjsonTranscoder, PayloadMapper
 
     out: IO[bytes] = sys.stdout.buffer
+    sys.stdout = sys.stderr  # whatever else prints must not break the stream of chunks
     ring = KeyRing.offline(keys)
     mapper = PayloadMapper(transcoder=OrjsonTranscoder())
     mapper.keys = ring

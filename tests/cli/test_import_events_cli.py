@@ -227,22 +227,31 @@ def test_a_bad_line_found_by_the_worker_is_named_and_nothing_is_written(
     assert nothing_written(empty_store)
 
 
+@pytest.mark.parametrize(
+    ("worker", "code"),
+    [
+        pytest.param("sys.exit(3)", 3, id="exits"),
+        pytest.param("sys.stdout.write('not a chunk'); sys.stdout.flush()", 0, id="garbles"),
+    ],
+)
 def test_a_worker_that_dies_fails_the_import_and_nothing_is_written(
+    worker: str,
+    code: int,
     demo_export: tuple[str, bytes],
     empty_store: str,
     tmp_path: Path,
     through_a_worker: list[Path],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(log_worker, "_BOOT", "import sys; sys.stdin.buffer.read(); sys.exit(3)")
+    monkeypatch.setattr(log_worker, "_BOOT", f"import sys; sys.stdin.buffer.read(); {worker}")
     file = tmp_path / "demo.jsonl"
     file.write_bytes(demo_export[1])
 
     error = one_error_line(invoke_root(empty_store, "import", "--events", str(file)))
 
     assert error == (
-        f"Error: the process reading {file} stopped before the end of the log (exit code 3); "
-        "nothing was written"
+        f"Error: the process reading {file} stopped before the end of the log "
+        f"(exit code {code}); nothing was written"
     )
     assert nothing_written(empty_store)
 
