@@ -48,9 +48,12 @@ def chunks_from_worker(
     """The chunks of `size` rows of `domain.log_import.chunks`, made by a worker
     process that knows the store's `keys`; the same error for a bad line as there. Closing
     the generator stops the worker."""
-    worker = subprocess.Popen(
-        [sys.executable, "-c", _BOOT], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
+    try:
+        worker = subprocess.Popen(
+            [sys.executable, "-c", _BOOT], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+    except OSError as error:
+        raise WorkerFailed(f"could not start a process to read {path}: {error}") from None
     assert worker.stdin is not None and worker.stdout is not None
     try:
         with worker.stdin:
