@@ -17,7 +17,7 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Inter
 from domain.store import retry_startup
 from projections.damage import BadEvent, damaged_event, out_of_step
 from projections.db import Cursor, ViewDatabase
-from projections.pages import Pages, Source
+from projections.pages import Pages, Source, paused_collector
 from projections.schema import PROJECTION, SCHEMA_VERSION, VIEW_TABLES, create_statements
 from projections.source import last_notification_id, read_page
 from projections.writes import PairingKeys
@@ -128,7 +128,8 @@ class ViewRunner:
         todo = last_notification_id(self.recorder) - position.notification_id
         pages = Pages(self.source, self.page_size, read_ahead=not self.db.is_sqlite)
         try:
-            done = self._apply_pages(pages, position, todo, progress, on_batch)
+            with paused_collector():
+                done = self._apply_pages(pages, position, todo, progress, on_batch)
         finally:
             pages.close()
         return CatchUp(done, time.perf_counter() - started)
