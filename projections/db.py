@@ -127,7 +127,7 @@ class ViewDatabase:
         db._sqlite = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         return db
 
-    def _lock_seconds(self) -> int:
+    def lock_seconds(self) -> int:
         return self.lock_timeout if self.lock_timeout is not None else lock_timeout()
 
     def has_table(self, cursor: Cursor, table: str) -> bool:
@@ -147,7 +147,7 @@ class ViewDatabase:
                 uri=True,
                 isolation_level=None,
                 check_same_thread=False,
-                timeout=self._lock_seconds(),
+                timeout=self.lock_seconds(),
             )
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
@@ -195,7 +195,7 @@ class ViewDatabase:
             raw.execute("BEGIN IMMEDIATE" if commit else "BEGIN")
         except sqlite3.OperationalError as error:
             if error.sqlite_errorname.startswith("SQLITE_BUSY"):
-                raise StoreBusy(busy_message(self._lock_seconds())) from error
+                raise StoreBusy(busy_message(self.lock_seconds())) from error
             raise OperationalError(error) from error
         try:
             yield Cursor(raw, "?")

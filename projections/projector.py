@@ -37,7 +37,6 @@ class Batch:
     closures: list[tuple[Any, ...]] = field(default_factory=list)
     pairings: list[tuple[Any, ...]] = field(default_factory=list)
     meetings: list[tuple[Any, ...]] = field(default_factory=list)
-    meeting_totals: dict[str, list[Any]] = field(default_factory=dict)
     reversals: list[tuple[str, str]] = field(default_factory=list)
     endings: list[tuple[Any, ...]] = field(default_factory=list)
     retractions: list[tuple[str, int]] = field(default_factory=list)
@@ -54,8 +53,10 @@ class Batch:
         elif topic.startswith(DOMAIN) and topic not in IGNORED:
             raise UnknownType(topic)
 
-    def apply(self, cursor: Cursor, keys: PairingKeys) -> None:
-        apply_batch(self, cursor, keys)
+    def apply(
+        self, cursor: Cursor, keys: PairingKeys, recount_later: set[int] | None = None
+    ) -> None:
+        apply_batch(self, cursor, keys, recount_later)
 
 
 Handler = Callable[[Batch, dict[str, Any], dict[str, Any], str], None]
@@ -145,12 +146,12 @@ def build_batch(rows: Iterable[tuple[int, str, str, bytes]]) -> Batch:
     batch = Batch()
     loads = orjson.loads
     meetings = batch.meetings.append
-    totals = batch.meeting_totals
     latest = ""
     # Meetings are nearly every event in a mature store; they are handled inline
     # because a function call per event costs a tenth of the replay's budget.
-    # One try around the loop costs nothing per event; the loop variables then
-    # name the event that failed.
+    # Their totals are added up where they are written (totals.py), or counted
+    # there in SQL. One try around the loop costs nothing per event; the loop
+    # variables then name the event that failed.
     try:
         for notification_id, pairing, topic, state in rows:  # noqa: B007 (read below)
             data = loads(state)
@@ -159,16 +160,7 @@ def build_batch(rows: Iterable[tuple[int, str, str, bytes]]) -> Batch:
                 continue
             payload = data["payload"]
             on = payload["on"]
-            minutes = payload["minutes"]
-            meetings((pairing, payload["number"], on, minutes))
-            total = totals.get(pairing)
-            if total is None:
-                totals[pairing] = [1, minutes, on]
-            else:
-                total[0] += 1
-                total[1] += minutes
-                if on > total[2]:
-                    total[2] = on
+            meetings((pairing, payload["number"], on, payload["minutes"]))
             if on > latest:
                 latest = on
     except (UnknownType, ValueError, KeyError, TypeError, AttributeError) as error:
