@@ -17,6 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from typing import Any
 
 from eventsourcing.persistence import (
@@ -57,13 +58,13 @@ class Cursor:
     def insert_rows(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
-        """Bulk insert: COPY on PostgreSQL, where row-by-row inserts ran ~20 us a row."""
+        """Bulk insert: COPY on PostgreSQL, where row-by-row inserts ran ~20 us a
+        row; on SQLite, statements of many rows each (`_sqlite_insert`)."""
         if not rows:
             return
         names = ", ".join(columns)
         if self._placeholder == "?":
-            marks = ", ".join("?" for _ in columns)
-            self._raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            _sqlite_insert(self._raw, f"INSERT INTO {table} ({names}) VALUES ", columns, rows)
             return
         with self._raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             text = _copy_text(rows, len(columns))
@@ -83,6 +84,33 @@ class Cursor:
     @property
     def rowcount(self) -> int:
         return int(self._raw.rowcount)
+
+
+# Parameters in one SQLite statement: within the limit of any SQLite version
+# (999 before 3.32), and past the point where more rows a statement gain.
+_SQLITE_PARAMETERS = 999
+
+
+def _sqlite_insert(
+    raw: Any, insert: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Inserts `rows` a few hundred to a statement: each row of an `executemany`
+    costs a step and a reset of its statement and Python's handling of the row,
+    and so cost ~1.4 us where a row of a many-row VALUES cost ~0.8 (950k meetings
+    of the 1M store: 1.0-1.6 s -> 0.75 s)."""
+    width = len(columns)
+    per = max(1, _SQLITE_PARAMETERS // width)
+    one = "(" + ", ".join("?" for _ in columns) + ")"
+    whole = len(rows) - len(rows) % per
+    if whole:
+        flat = list(chain.from_iterable(rows[:whole]))
+        step = per * width
+        raw.executemany(
+            insert + ", ".join([one] * per),
+            [flat[start : start + step] for start in range(0, len(flat), step)],
+        )
+    if whole < len(rows):
+        raw.executemany(insert + one, rows[whole:])
 
 
 # Text that COPY would read otherwise than `str()` wrote it: escapes, and the
