@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from backends import Stores
 
+import projections.totals
 from projections.projector import Batch
 from projections.runner import ViewRunner
 from projections.source import open_recorder
@@ -180,3 +181,19 @@ def test_another_runner_catching_up_between_replay_transactions_is_not_undone(
     clean = fresh_copy(ledger.app.recorder)
     assert clean.replay().events == N
     assert kit.view_tables(ledger.views) == kit.view_tables(clean)
+
+
+@HOLDS
+def test_recounting_many_pairings_in_one_grouped_scan_gives_the_same_totals(
+    ledger: Any, kit: Any, monkeypatch: pytest.MonkeyPatch, hold: float | None
+) -> None:
+    """PostgreSQL recounts many pairings (a replay's) with one scan grouped over
+    every meeting; here it does so for any number, retractions' recounts too."""
+    kit.rich_history(ledger)
+    ledger.views.catch_up()
+    expected = kit.view_tables(ledger.views)
+    monkeypatch.setattr(projections.totals, "GROUPED_FROM", 1)
+    ledger.views.runner.page_size = 10
+    ledger.views.runner.replay_hold = hold
+    assert ledger.views.replay().events == N
+    assert kit.view_tables(ledger.views) == expected
