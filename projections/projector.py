@@ -15,6 +15,7 @@ import orjson
 from domain.vocabulary import Topic
 from projections.damage import BadEvent, UnknownType, describe
 from projections.db import Cursor
+from projections.totals import Recount
 from projections.writes import PairingKeys, apply_batch
 
 MET = Topic.MET
@@ -54,7 +55,7 @@ class Batch:
             raise UnknownType(topic)
 
     def apply(
-        self, cursor: Cursor, keys: PairingKeys, recount_later: set[int] | None = None
+        self, cursor: Cursor, keys: PairingKeys, recount_later: Recount | None = None
     ) -> None:
         apply_batch(self, cursor, keys, recount_later)
 

@@ -28,7 +28,7 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError
 from projections.damage import BadEvent, damaged_event, out_of_step
 from projections.db import Cursor, ViewDatabase
 from projections.pages import Page, Pages
-from projections.totals import recount
+from projections.totals import Recount
 from projections.tracking import Position, advance, read_position, reset
 from projections.writes import PairingKeys
 
@@ -50,39 +50,42 @@ class Rebuild:
         self.pages = pages
         self.hold = hold
         self.position = Position(0, "")
+        self.page: Page | None = None  # the page being applied, or the next one
         self.done = 0
 
     def run(self, todo: int, progress: Progress | None) -> int:
         """Empties the views and applies every page; returns the events applied."""
-        page = self._read()
+        self.page = self._read()
         emptied = False
-        while not emptied or page is not None:
+        while not emptied or self.page is not None:
             try:
                 with self.db.transaction(commit=True) as cursor:
+                    totals = Recount(every=not emptied)
                     if not emptied:
                         reset(cursor)
                         emptied = True
-                    page = self._fill(cursor, page, todo, progress)
+                    ended = self._fill(cursor, totals, todo, progress)
             # Pages apply exactly once, onto views emptied first, so a duplicate
             # row means the events contradict each other.
             except IntegrityError as error:
-                assert page is not None
-                raise out_of_step(page.first, page.last, error, from_start=True) from None
-            if page is not None:  # time is up: the next page is read between transactions
-                page = self._read()
+                assert self.page is not None
+                first, last = self.page.first, self.page.last
+                raise out_of_step(first, last, error, from_start=True) from None
+            # Time is up: the next page is read between transactions.
+            self.page = None if ended else self._read()
         return self.done
 
     def _fill(
-        self, cursor: Cursor, page: Page | None, todo: int, progress: Progress | None
-    ) -> Page | None:
-        """Applies `page` and the pages after it until the log ends (returns None)
-        or the transaction has been open `hold` seconds (returns the last page)."""
+        self, cursor: Cursor, totals: Recount, todo: int, progress: Progress | None
+    ) -> bool:
+        """Applies `self.page` and the pages after it until the log ends (returns
+        True) or the transaction has been open `hold` seconds (False)."""
         ends = time.monotonic() + self.hold
-        met: set[int] = set()  # pairings whose meetings changed, by seq
-        while page is not None:
+        while self.page is not None:
+            page = self.page
             new = Position(page.last, max(self.position.latest_on, page.batch.latest_on))
             if advance(cursor, self.position, new):
-                page.batch.apply(cursor, self.keys, met)
+                page.batch.apply(cursor, self.keys, totals)
                 self.done += page.events
                 self.position = new
                 if progress is not None:
@@ -91,9 +94,9 @@ class Rebuild:
                 self.position = read_position(cursor)
             if time.monotonic() >= ends:
                 break
-            page = self._read()
-        recount(cursor, met)
-        return page
+            self.page = self._read()
+        totals.run(cursor)
+        return self.page is None
 
     def _read(self) -> Page | None:
         try:

@@ -22,7 +22,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from projections.db import Cursor
-from projections.totals import Meeting, add_totals, recount
+from projections.totals import Meeting, Recount, add_totals, recount
 
 if TYPE_CHECKING:
     from projections.projector import Batch
@@ -61,7 +61,7 @@ class PairingKeys:
 
 
 def apply_batch(
-    batch: Batch, cursor: Cursor, keys: PairingKeys, recount_later: set[int] | None = None
+    batch: Batch, cursor: Cursor, keys: PairingKeys, recount_later: Recount | None = None
 ) -> None:
     """Writes `batch`. With `recount_later`, the meeting totals of the pairings
     are left as they are and the seq of every pairing whose meetings changed is
@@ -91,7 +91,7 @@ def apply_batch(
     if recount_later is None:
         add_totals(cursor, meetings)
     else:
-        recount_later.update(map(_KEY, meetings))
+        recount_later.add(map(_KEY, meetings))
     if cursor.is_sqlite:
         _sqlite_pairing_updates(batch, cursor, seq)
     else:
@@ -184,7 +184,7 @@ def _apply_people_and_programs(batch: Batch, cursor: Cursor) -> None:
 
 
 def _apply_retractions(
-    batch: Batch, cursor: Cursor, seq: dict[str, int], recount_later: set[int] | None
+    batch: Batch, cursor: Cursor, seq: dict[str, int], recount_later: Recount | None
 ) -> None:
     if not batch.retractions:
         return
@@ -205,4 +205,4 @@ def _apply_retractions(
     if recount_later is None:
         recount(cursor, touched)
     else:
-        recount_later.update(touched)
+        recount_later.add(touched)

@@ -13,14 +13,17 @@ from typing import Any
 
 import pytest
 from backends import Stores
+from eventsourcing.persistence import StoredEvent
 
 import projections.totals
+from domain.errors import DamagedStore
 from projections.projector import Batch
 from projections.runner import ViewRunner
 from projections.source import open_recorder
 from projections.views import LedgerViews
 
 N = 52  # events in the rich history (see conftest.rich_history)
+MET = "domain.mentorship:Mentorship.Met"
 HOLDS = pytest.mark.parametrize("hold", [None, 0.0], ids=["one-transaction", "a-page-each"])
 
 
@@ -197,3 +200,35 @@ def test_recounting_many_pairings_in_one_grouped_scan_gives_the_same_totals(
     ledger.views.runner.replay_hold = hold
     assert ledger.views.replay().events == N
     assert kit.view_tables(ledger.views) == expected
+
+
+def test_events_that_contradict_each_other_are_named_by_their_page(
+    ledger: Any, kit: Any
+) -> None:
+    """A meeting logged twice under one number breaks the meetings' key: the
+    error names the page of the second, not the first page of the transaction."""
+    kit.rich_history(ledger)
+    ledger.views.catch_up()
+    before = kit.view_tables(ledger.views)
+    recorder = ledger.app.recorder
+    first_meeting = next(
+        event for event in recorder.select_notifications(1, N) if event.topic == MET
+    )
+    version = len(recorder.select_events(first_meeting.originator_id))
+    recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=first_meeting.originator_id,
+                originator_version=version + 1,
+                topic=MET,
+                state=first_meeting.state,
+            )
+        ]
+    )
+    ledger.views.runner.page_size = 10
+    with pytest.raises(DamagedStore) as caught:
+        ledger.views.replay()
+    assert str(caught.value).startswith(
+        "the store is damaged: events 51-53 contradict earlier events ("
+    )
+    assert kit.view_tables(ledger.views) == before  # nothing of the replay stayed
