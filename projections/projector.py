@@ -139,8 +139,9 @@ _HANDLERS: dict[str, Handler] = {
 }
 
 
-def build_batch(rows: Iterable[tuple[int, str, str, bytes]]) -> Batch:
-    """`rows` are (notification id, originator id as 32 hex digits, topic, state).
+def build_batch(rows: Iterable[tuple[int, str, str | None, bytes]]) -> Batch:
+    """`rows` are (notification id, originator id as 32 hex digits, topic, state);
+    a meeting's topic may be None (see source.py).
 
     Raises `BadEvent`, naming the event, for one that cannot be read.
     """
@@ -156,7 +157,7 @@ def build_batch(rows: Iterable[tuple[int, str, str, bytes]]) -> Batch:
     try:
         for notification_id, pairing, topic, state in rows:  # noqa: B007 (read below)
             data = loads(state)
-            if topic != MET:
+            if topic is not None and topic != MET:
                 batch.add(topic, data, pairing)
                 continue
             payload = data["payload"]
@@ -165,7 +166,7 @@ def build_batch(rows: Iterable[tuple[int, str, str, bytes]]) -> Batch:
             if on > latest:
                 latest = on
     except (UnknownType, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise BadEvent(notification_id, pairing, describe(error, topic)) from None
+        raise BadEvent(notification_id, pairing, describe(error, topic or MET)) from None
     if latest > batch.latest_on:
         batch.latest_on = latest
     return batch
