@@ -3,16 +3,18 @@
 The writes go in an order that gives the same result as applying the batch's
 events one at a time: rows are created before they are updated, meetings are
 inserted before their retractions, and pairings touched by a retraction have
-their meeting totals recounted last.
+their meeting totals recounted last (totals.py; in a replay, every pairing met
+is recounted at the end of the transaction instead).
 
-On SQLite each kind of write is one `executemany`: a statement runs in-process
-in a few microseconds. On PostgreSQL each row of an `executemany` is a
-statement for the server, ~30 us apiece, and the per-pairing updates come to
-one a pairing a batch (24k a page at 1M events); so those are sent as one
-statement over arrays (`unnest`), grouped first where a pairing can appear
-more than once in a batch. New rows (people, pairings, meetings, reversals) go
-in by COPY there (`insert_rows`): an insert by `executemany` cost ~60 us a row.
-Rare events (programs, profile changes, departures) keep `executemany`.
+On SQLite each kind of write is one `executemany` (new rows a few hundred to
+a statement, see db.py): a statement runs in-process in a few microseconds.
+On PostgreSQL each row of an `executemany` is a statement for the server,
+~30 us apiece, and the per-pairing updates come to one a pairing a batch (24k
+a page at 1M events); so those are sent as one statement over arrays
+(`unnest`), grouped first where a pairing can appear more than once in a
+batch. New rows (people, pairings, meetings, reversals) go in by COPY there
+(`insert_rows`): an insert by `executemany` cost ~60 us a row. Rare events
+(programs, profile changes, departures) keep `executemany`.
 """
 
 from __future__ import annotations
