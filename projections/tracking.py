@@ -44,10 +44,13 @@ def reset(cursor: Cursor) -> None:
 
     DELETE, not TRUNCATE: a reader in the middle of a query keeps a consistent
     snapshot (on PostgreSQL, TRUNCATE empties the table for transactions that
-    started before it)."""
+    started before it). The position goes first: on PostgreSQL that waits for
+    a batch being applied by another process (it moved the position first), so
+    each DELETE after it sees that batch's rows and deletes them too, where a
+    DELETE before it left them, to clash with the same rows applied again."""
+    cursor.execute("DELETE FROM view_tracking WHERE projection = ?", (PROJECTION,))
     for table in VIEW_TABLES:
         cursor.execute(f"DELETE FROM {table}")
-    cursor.execute("DELETE FROM view_tracking WHERE projection = ?", (PROJECTION,))
     cursor.execute(
         "INSERT INTO view_tracking (projection, notification_id, latest_on, schema_version) "
         "VALUES (?, 0, NULL, ?)",

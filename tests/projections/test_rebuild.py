@@ -8,6 +8,8 @@ longer than its hold (by default a third of the lock timeout) would.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -232,3 +234,58 @@ def test_events_that_contradict_each_other_are_named_by_their_page(
         "the store is damaged: events 51-53 contradict earlier events ("
     )
     assert kit.view_tables(ledger.views) == before  # nothing of the replay stayed
+
+
+def test_a_replay_started_while_another_runner_applies_a_page_empties_that_page_too(
+    ledger: Any,
+    kit: Any,
+    stores: Stores,
+    fresh_copy: Callable[..., LedgerViews],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another process is in the middle of a catch-up's page when the replay
+    begins: the replay waits for it, then empties its rows with the rest."""
+    kit.rich_history(ledger)
+    path = stores("shared.db")
+    kit.close_recorder(kit.copy_events(ledger.app.recorder, path))  # views never built
+    other = LedgerViews(open_recorder(path))
+    replaying = LedgerViews(open_recorder(path))
+    other.runner.page_size = replaying.runner.page_size = 10
+    other.runner.prepare()
+    in_page, go_on = threading.Event(), threading.Event()
+    apply = Batch.apply
+
+    def held_apply(self: Batch, *args: Any, **kwargs: Any) -> None:
+        apply(self, *args, **kwargs)
+        if threading.current_thread().name == "other" and not in_page.is_set():
+            in_page.set()  # the page's rows are written, not committed
+            assert go_on.wait(30)
+
+    monkeypatch.setattr(Batch, "apply", held_apply)
+    errors: list[BaseException] = []
+
+    def run(views: LedgerViews, call: Callable[[], Any]) -> None:
+        try:
+            call()
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    first = threading.Thread(target=run, args=(other, other.catch_up), name="other")
+    second = threading.Thread(target=run, args=(replaying, replaying.replay), name="replay")
+    try:
+        first.start()
+        assert in_page.wait(30)
+        second.start()
+        time.sleep(0.5)  # the replay is waiting for the other runner's transaction
+        go_on.set()
+        first.join(60)
+        second.join(60)
+        assert errors == []
+        clean = fresh_copy(ledger.app.recorder)
+        assert clean.replay().events == N
+        assert kit.view_tables(replaying) == kit.view_tables(clean)
+    finally:
+        go_on.set()
+        for views in (other, replaying):
+            kit.close_views(views)
+            kit.close_recorder(views.runner.recorder)
