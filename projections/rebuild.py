@@ -15,7 +15,9 @@ emptying commits with the first pages, so until then readers see the old
 views, and a replay that fails or is killed before its first commit leaves
 them as they were. A transaction ends between pages once it has been open for
 `hold` seconds and the next page is read outside it: on SQLite a writer
-waiting for the store (up to the lock timeout) then gets its turn.
+waiting for the store (up to the lock timeout) then gets its turn. On
+PostgreSQL no writer of events waits for it; another runner's catch-up waits
+for the position (a query, for 2 s, then answers from the old views).
 """
 
 from __future__ import annotations
