@@ -64,7 +64,12 @@ class Cursor:
             return
         names = ", ".join(columns)
         if self._placeholder == "?":
-            _sqlite_insert(self._raw, f"INSERT INTO {table} ({names}) VALUES ", columns, rows)
+            # OR FAIL: a statement of many rows that may abort part-way otherwise
+            # keeps a journal of every page it changes, to undo itself (373 MB
+            # of temporary file in a replay of the 1M store). The views' writes
+            # never outlive a failed statement: their transaction is rolled back.
+            insert = f"INSERT OR FAIL INTO {table} ({names}) VALUES "
+            _sqlite_insert(self._raw, insert, columns, rows)
             return
         with self._raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             text = _copy_text(rows, len(columns))
