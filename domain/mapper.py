@@ -36,7 +36,9 @@ from domain.vocabulary import ERASED
 
 class OrjsonTranscoder(Transcoder):
     def encode(self, obj: Any) -> bytes:
-        return orjson.dumps(obj)
+        # A copy of its own size: the bytes orjson returns keep its whole 4 KB
+        # buffer, so a batch's chunk of 5,000 stored events held 20 MB.
+        return bytes(memoryview(orjson.dumps(obj)))
 
     def decode(self, data: bytes) -> Any:
         return orjson.loads(data)
