@@ -64,24 +64,13 @@ def build(store: Path, people: int, pairings: int) -> None:
     print(f"built {store}: {summary.events:,} events in {seconds:.0f} s", file=sys.stderr)
 
 
-# A child's peak memory as the kernel counts it includes the memory of the
-# process that forked it (ru_maxrss survives exec), and this script holds a whole
-# log in memory for the floors: so each measured command is started by this
-# small launcher, which reports its own child's peak.
-LAUNCHER = """
-import resource, subprocess, sys
-code = subprocess.run(sys.argv[2:], stderr=subprocess.DEVNULL).returncode
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-open(sys.argv[1], "w").write(f"{code} {peak}")
-"""
-
-
 def run_measured(args: list[str]) -> tuple[str, float, float]:
-    """Runs a command: its stdout, wall seconds and peak resident memory in MB."""
+    """Runs a command: its stdout, wall seconds and peak resident memory in MB
+    (of all its processes together: benchmarks/peak_memory.py)."""
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as peak:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", LAUNCHER, peak.name, *args], stdout=out,
-                       cwd=HERE.parent, check=True)  # fmt: skip
+        subprocess.run([sys.executable, str(HERE / "peak_memory.py"), peak.name, *args],
+                       stdout=out, cwd=HERE.parent, check=True)  # fmt: skip
         seconds = time.perf_counter() - started
         code, kib = peak.read().split()
         if code != "0":
@@ -136,12 +125,15 @@ def measure_store(store: str, export: Path, events: int, runs: int) -> dict[str,
 
 def sqlite_results(source: Path, export: Path, events: int, runs: int) -> dict[str, Any]:
     rows = floors.sqlite_rows(source)
+    seals = floors.seals_of(rows)
     with tempfile.TemporaryDirectory() as scratch:
         write_floor = floors.sqlite_write(rows, Path(scratch) / "floor.db")
-        del rows
+        sealed_floor = floors.sqlite_write(rows, Path(scratch) / "floor.db", seals)
+        del rows, seals
         store = Path(scratch) / "imported.db"
         results = measure_store(str(store), export, events, runs)
         results["write_floor_events_per_s"] = write_floor
+        results["write_floor_with_seals_events_per_s"] = sealed_floor
         results["read_floor_events_per_s"] = floors.sqlite_read(store)
         results.update(csv_import(export, Path(scratch)))
     return results
@@ -182,7 +174,11 @@ def postgres_results(admin_url: str, export: Path, source: Path, events: int, ru
     url = f"{admin_url.rsplit('/', 1)[0]}/{name}"
     try:
         results = measure_store(url, export, events, runs)
-        results["write_floor_events_per_s"] = floors.postgres_write(floors.sqlite_rows(source), url)
+        rows = floors.sqlite_rows(source)
+        results["write_floor_events_per_s"] = floors.postgres_write(rows, url)
+        results["write_floor_with_seals_events_per_s"] = floors.postgres_write(
+            rows, url, floors.seals_of(rows)
+        )
         results["read_floor_events_per_s"] = floors.postgres_read(url)
         return results
     finally:
@@ -192,10 +188,12 @@ def postgres_results(admin_url: str, export: Path, source: Path, events: int, ru
 
 def report(backend: str, r: dict[str, Any]) -> None:
     imp, replay = r["import_events_per_s"], r["replay_events_per_s"]
+    floor, sealed = r["write_floor_events_per_s"], r["write_floor_with_seals_events_per_s"]
     print(
         f"{backend}: import --events {imp:,.0f} events/s "
-        f"({imp / r['write_floor_events_per_s']:.2f} of the bare insert, "
-        f"{r['write_floor_events_per_s']:,.0f}/s), peak {r['import_peak_mb']:.0f} MB"
+        f"({imp / floor:.2f} of the bare insert, {floor:,.0f}/s; "
+        f"{imp / sealed:.2f} of the bare insert with the seals, {sealed:,.0f}/s), "
+        f"peak {r['import_peak_mb']:.0f} MB"
     )
     print(
         f"{backend}: replay         {replay:,.0f} events/s "

@@ -3,7 +3,9 @@ bare database drivers, with nothing of Mentorship Ledger in between.
 
 * write floor: one transaction inserting the source store's stored-event rows
   into an empty table of the same schema (SQLite: `executemany`; PostgreSQL:
-  COPY, the fastest bulk path of each driver);
+  COPY, the fastest bulk path of each driver); and the same with each event's
+  seal of the hash chain (worked out beforehand) inserted into a table of the
+  chain's schema, which every write of the ledger also does;
 * read floor: a plain read of every stored event plus its JSON decode.
 """
 
@@ -11,13 +13,15 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from domain.bulk_write import BATCH_CACHE_KIB
+
 Row = tuple[str, int, str, bytes]
+SealRow = tuple[int, str, int, bytes, str | None, bytes]
 CHUNK = 5_000
 
 
@@ -29,24 +33,48 @@ def sqlite_rows(store: Path) -> list[Row]:
         ).fetchall()
 
 
-def _chunks(rows: list[Row]) -> Iterator[list[Row]]:
+def seals_of(rows: list[Row]) -> list[SealRow]:
+    """The rows' seals at positions 1, 2, 3..., worked out before a floor is timed."""
+    from domain.chain import GENESIS, seal_rows
+
+    seals: list[SealRow] = []
+    previous = GENESIS
     for start in range(0, len(rows), CHUNK):
-        yield rows[start : start + CHUNK]
+        chunk = [(start + n + 1, *row) for n, row in enumerate(rows[start : start + CHUNK])]
+        seals += seal_rows(previous, chunk)
+        previous = seals[-1][-1]
+    return seals
 
 
-def sqlite_write(rows: list[Row], scratch: Path) -> float:
-    """Events per second of the bare insert into a new SQLite file (WAL, as the store)."""
+CHAIN = (  # as the stores create it: table name, then the types of position and hashes
+    "CREATE TABLE {0} (position {1} PRIMARY KEY, originator_id text NOT NULL, "
+    "originator_version bigint NOT NULL, state_hash {2} NOT NULL, stamp text, link {2} NOT NULL)"
+)
+
+
+def sqlite_write(rows: list[Row], scratch: Path, seals: list[SealRow] | None = None) -> float:
+    """Events per second of the bare insert into a new SQLite file (WAL and page
+    cache as the store's batches), with `seals` into a chain table if given."""
     scratch.unlink(missing_ok=True)
     connection = sqlite3.connect(scratch, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute(f"PRAGMA cache_size = -{BATCH_CACHE_KIB}")  # as the ledger's batches
     connection.execute(
         "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, "
         "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))"
     )
+    if seals is not None:
+        connection.execute(CHAIN.format("chain", "INTEGER", "BLOB"))
     started = time.perf_counter()
     connection.execute("BEGIN")
-    for chunk in _chunks(rows):
-        connection.executemany("INSERT INTO stored_events VALUES (?, ?, ?, ?)", chunk)
+    for start in range(0, len(rows), CHUNK):
+        connection.executemany(
+            "INSERT INTO stored_events VALUES (?, ?, ?, ?)", rows[start : start + CHUNK]
+        )
+        if seals is not None:
+            connection.executemany(
+                "INSERT INTO chain VALUES (?, ?, ?, ?, ?, ?)", seals[start : start + CHUNK]
+            )
     connection.execute("COMMIT")
     seconds = time.perf_counter() - started
     connection.close()
@@ -71,9 +99,10 @@ def sqlite_read(store: Path) -> float:
     return best
 
 
-def postgres_write(rows: list[Row], url: str) -> float:
+def postgres_write(rows: list[Row], url: str, seals: list[SealRow] | None = None) -> float:
     """Events per second of a bare psycopg COPY (its fastest bulk path, which the
-    ledger's batches use too) into a table of the store's shape, in one transaction."""
+    ledger's batches use too) into a table of the store's shape, in one
+    transaction; with `seals` copied into a chain table if given."""
     import psycopg
 
     with psycopg.connect(url) as connection:
@@ -82,19 +111,23 @@ def postgres_write(rows: list[Row], url: str) -> float:
             "topic text, state bytea, notification_id bigserial, "
             "PRIMARY KEY (originator_id, originator_version))"
         )
+        connection.execute(CHAIN.format("floor_chain", "bigint", "bytea"))
         connection.commit()
         started = time.perf_counter()
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(
+        with connection.cursor() as cursor:
+            with cursor.copy(
                 "COPY floor_events (originator_id, originator_version, topic, state) FROM STDIN"
-            ) as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            if seals is not None:
+                with cursor.copy("COPY floor_chain FROM STDIN") as copy:
+                    for seal in seals:
+                        copy.write_row(seal)
         connection.commit()
         seconds = time.perf_counter() - started
         connection.execute("DROP TABLE floor_events")
+        connection.execute("DROP TABLE floor_chain")
         connection.commit()
     return len(rows) / seconds
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -16,7 +17,7 @@ from cli.params import DIRECTION, known_at_option
 from domain.vocabulary import Status
 
 if TYPE_CHECKING:
-    pass
+    from domain.mentorship import Mentorship
 
 LIST_COLUMNS = [
     "id",
@@ -78,7 +79,7 @@ def show(ctx: LedgerContext, pairing: str, known_at: datetime | None, fmt: str) 
     pairing_id, known = _pairing_known_at(ctx, pairing, known_at)
     found = _people_and_program(known, pairing_id)
     m = found.pop("pairing")
-    counted = m.counted_meetings
+    log = _meeting_log(m, known.events(pairing_id))
     summary: dict[str, Any] = {
         "id": str(m.id),
         **found,
@@ -90,19 +91,10 @@ def show(ctx: LedgerContext, pairing: str, known_at: datetime | None, fmt: str) 
         "end_reason": m.end_reason.value if m.end_reason else None,
         "reversals": len(m.reversals),
         "reversal_dates": m.reversals,
-        "meetings": len(counted),
-        "minutes": sum(x.minutes for x in counted),
+        "meetings": sum(not x["retracted"] for x in log),
+        "minutes": sum(x["minutes"] for x in log if not x["retracted"]),
         "last_met_on": m.last_met_on,
-        "meeting_log": [
-            {
-                "number": x.number,
-                "on": x.on,
-                "minutes": x.minutes,
-                "note": x.note,
-                "retracted": x.retracted,
-            }
-            for x in m.meetings
-        ],
+        "meeting_log": log,
     }
     emit(
         fmt,
@@ -110,6 +102,25 @@ def show(ctx: LedgerContext, pairing: str, known_at: datetime | None, fmt: str) 
         csv=lambda: (SHOW_PAIRING + SHOW_MEETING, _show_rows(summary)),
         table=lambda width: _show_text(summary, width),
     )
+
+
+def _meeting_log(pairing: Mentorship, events: Iterable[object]) -> list[dict[str, Any]]:
+    """Each meeting: its number, date and whether it was retracted, as the pairing
+    keeps them, with what was said (minutes, note) from its `Met` event, since a
+    pairing keeps only what its rules need."""
+    from domain.mentorship import Mentorship
+
+    said = {e.payload.number: e.payload for e in events if isinstance(e, Mentorship.Met)}
+    return [
+        {
+            "number": x.number,
+            "on": x.on,
+            "minutes": said[x.number].minutes,
+            "note": said[x.number].note,
+            "retracted": x.retracted,
+        }
+        for x in pairing.meetings
+    ]
 
 
 # show's CSV is tidy: one row per meeting, each carrying the pairing's fields

@@ -13,7 +13,6 @@ from cli.csv_columns import KINDS
 from cli.reports import progress_bar
 
 SHOWN_ERRORS = 50
-PROGRESS_EVERY = 10_000  # events between progress-bar updates
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
@@ -89,34 +88,11 @@ def _import_csv(
 
 
 def _import_events(ctx: LedgerContext, events_file: Path) -> None:
-    from domain.errors import InvalidInput, LedgerError, NotAllowed
-    from domain.log_restore import LogRestorer
+    from domain.log_import import import_log
 
-    ledger = ctx.ledger
-    held = ledger.recorder.max_notification_id() or 0
-    if held:
-        raise NotAllowed(
-            f"store {ctx.store} already has {held} events; import --events needs an empty store"
-        )
-    count = read = 0
-    size = events_file.stat().st_size
-    restorer = LogRestorer()
     started = time.perf_counter()
-    bar = progress_bar("Importing")
-    with bar as update, events_file.open("rb") as file, ledger.unit_of_work() as work:
-        for number, text in enumerate(file, start=1):
-            read += len(text)
-            if not text.strip():
-                continue
-            try:
-                event = restorer.event(text)
-            except LedgerError as error:
-                raise InvalidInput(f"{events_file}:{number}: {error}") from None
-            # Outside the try: writing a chunk may fail for an earlier line's event.
-            work.restore(event)
-            count += 1
-            if count % PROGRESS_EVERY == 0:
-                update(read, size)
+    with progress_bar("Importing") as update:
+        count = import_log(ctx.ledger, events_file, update)
     click.echo(f"Imported {count} events from {events_file}{_rate(count, started)}")
 
 

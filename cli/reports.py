@@ -18,12 +18,17 @@ from domain.dates import check_not_future, parse_date
 
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr, so that stdout carries only data. It appears at
-    the first progress: a command that fails before any prints only its error."""
+    """A progress bar on stderr, so that stdout carries only data, when stderr is
+    a terminal: redirected to a file, stderr holds only warnings and errors. It
+    appears at the first progress: a command that fails before any prints only
+    its error."""
     with ExitStack() as stack:
         bars: list[Any] = []
+        shown = sys.stderr.isatty()
 
         def update(done: int, todo: int) -> None:
+            if not shown:
+                return
             if not bars:
                 bar = click.progressbar(length=1, label=label, file=sys.stderr)
                 bars.append(stack.enter_context(bar))

@@ -10,7 +10,7 @@ writer is retried.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import partial
 from typing import TypeVar, cast
@@ -30,7 +30,7 @@ from domain import validation
 from domain.bulk_write import BulkWriter
 from domain.errors import AlreadyExists, NotAllowed, NotFound
 from domain.events import RecordedEvent
-from domain.key_table import TABLE
+from domain.key_table import TABLE, NewKey
 from domain.keys import KeyRing, keyring_for
 from domain.mapper import PayloadMapper
 from domain.mentorship import Mentorship
@@ -41,7 +41,7 @@ from domain.program_rules import ActivePairings, ProgramCommands
 from domain.retry import command
 from domain.store import retry_startup, store_environment
 from domain.store_guard import check_events_table, construct_factory
-from domain.unit_of_work import Events, UnitOfWork, UnitOfWorkMixin
+from domain.unit_of_work import Events, Forgotten, UnitOfWork, UnitOfWorkMixin
 from domain.vocabulary import EndReason
 
 R = TypeVar("R")
@@ -72,6 +72,7 @@ class MentorshipLedger(PairingCommands, ProgramCommands, UnitOfWorkMixin):
         if create:
             retry_startup(self.keys.create_table, STARTUP_RACES)
         assert isinstance(self.mapper, PayloadMapper)
+        self.payload_mapper: PayloadMapper = self.mapper
         self.mapper.keys = self.keys
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
@@ -116,6 +117,13 @@ class MentorshipLedger(PairingCommands, ProgramCommands, UnitOfWorkMixin):
             if isinstance(event, Person.Forgotten):
                 person, when = event.originator_id, event.timestamp.isoformat()
                 work.after_commit.append(partial(self.keys.destroy, person, when))
+
+    def _before_storing(
+        self, keys: Sequence[NewKey], forgotten: Forgotten, writer: BulkWriter, work: UnitOfWork
+    ) -> None:
+        """The same for rows of an exported log, whose keys were made as they were sealed."""
+        self.keys.store(keys, within=writer.cursor())
+        work.after_commit.extend(partial(self.keys.destroy, p, when) for p, when in forgotten)
 
     def _get(self, aggregate_id: UUID, kind: type[R], message: str) -> R:
         try:

@@ -23,6 +23,9 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import StoredEvent
 
+from domain.chain import SealPart
+from domain.chain_reader import StoredRow
+
 
 class ChunkRecorder(Protocol):
     """The recorders of `domain.store_sqlite` and `domain.store_postgres`."""
@@ -30,6 +33,10 @@ class ChunkRecorder(Protocol):
     datastore: Any
 
     def append_chunk(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> None: ...
+
+    def append_rows(
+        self, cursor: Any, rows: Sequence[StoredRow], parts: Sequence[SealPart] | None = None
+    ) -> None: ...
 
 
 class BulkWriter:
@@ -53,6 +60,16 @@ class BulkWriter:
             return
         self.recorder.append_chunk(self.cursor(), stored_events)
         self.written += len(stored_events)
+
+    def write_rows(
+        self, rows: Sequence[StoredRow], parts: Sequence[SealPart] | None = None
+    ) -> None:
+        """`write` of events already in the table's form (`domain.log_restore`),
+        with their `domain.chain.seal_parts` if they were worked out already."""
+        if not rows:
+            return
+        self.recorder.append_rows(self.cursor(), rows, parts)
+        self.written += len(rows)
 
     def commit(self) -> None:
         if self._stack is not None:

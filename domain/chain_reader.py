@@ -14,11 +14,16 @@ from itertools import islice
 from typing import Any
 from uuid import UUID
 
-from domain.chain import GENESIS, EventRow, Recorded, Seal, SealRow, seal_rows
+from eventsourcing.persistence import StoredEvent
+
+from domain.chain import GENESIS, EventRow, Recorded, Seal, SealPart, SealRow, seal_rows
 
 PAGE = 2_000  # rows per query, as domain.event_lines reads the log
 BEFORE_ALL = -(2**63)  # positions are 1, 2, 3...; a row put before them is still read
 SEAL_COLUMNS = "position, originator_id, originator_version, state_hash, stamp, link"
+StoredRow = tuple[str, int, str, bytes]
+"""An event as a batch appends it: aggregate id in hex (as SQLite and the chain
+keep it), version, topic, state."""
 
 
 class ChainReading:
@@ -49,16 +54,19 @@ class ChainReading:
         previous: bytes,
         events: Iterable[EventRow],
         insert: Callable[[Any, Sequence[SealRow]], None] | None = None,
+        parts: Sequence[SealPart] | None = None,
     ) -> bytes:
         """Seals `events` (in log order) after the link `previous`, a page at a time,
         so that a large import holds no second copy of itself; the last link.
-        The seals are written by `insert` (default `_insert_seals`)."""
+        The seals are written by `insert` (default `_insert_seals`); `parts`: the
+        events' `seal_parts`, if known."""
         insert = insert or self._insert_seals
-        rest = iter(events)
+        rest, done = iter(events), 0
         while page := list(islice(rest, PAGE)):
-            seals = seal_rows(previous, page)
+            known = None if parts is None else parts[done : done + len(page)]
+            seals = seal_rows(previous, page, known)
             insert(cursor, seals)
-            previous = seals[-1][-1]
+            previous, done = seals[-1][-1], done + len(page)
         return previous
 
     def _aggregate_key(self, originator_id: str) -> Any:
@@ -165,3 +173,10 @@ def hex_id(originator_id: Any) -> str:
     if len(text) == 32:  # SQLite's column already: skip parsing a UUID per event
         return text.lower()
     return UUID(text).hex
+
+
+def stored_rows(stored_events: Iterable[StoredEvent]) -> list[StoredRow]:
+    """Stored events as a batch appends them: each id converted once, for the
+    insert and the seals alike."""
+    return [(hex_id(s.originator_id), s.originator_version, s.topic, s.state)
+            for s in stored_events]  # fmt: skip

@@ -22,6 +22,7 @@ MISSING = (
 )
 _COLUMNS = "person_id, employee_id, key"
 Row = tuple[str, str, bytes | None]
+NewKey = tuple[str, str, bytes]  # a key made, not yet stored
 
 
 class KeyTable:
@@ -55,7 +56,7 @@ class KeyTable:
                 f"employee_id TEXT NOT NULL, key {blob}, forgotten_at TEXT)"
             )
 
-    def insert(self, rows: Sequence[tuple[str, str, bytes]], within: Any = None) -> list[Row]:
+    def insert(self, rows: Sequence[NewKey], within: Any = None) -> list[Row]:
         """Inserts keys, keeping any that exists already (a lost race, a retry);
         returns the rows now stored for those people. `within`: the open cursor
         of a batch's transaction, whose events the keys then commit (or roll back) with."""
@@ -111,7 +112,7 @@ class KeyTable:
         return None
 
 
-def _insert(cursor: _Cursor, rows: Sequence[tuple[str, str, bytes]]) -> list[Row]:
+def _insert(cursor: _Cursor, rows: Sequence[NewKey]) -> list[Row]:
     cursor.executemany(
         f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (?, ?, ?) ON CONFLICT (person_id) DO NOTHING",
         rows,

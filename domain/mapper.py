@@ -36,7 +36,9 @@ from domain.vocabulary import ERASED
 
 class OrjsonTranscoder(Transcoder):
     def encode(self, obj: Any) -> bytes:
-        return orjson.dumps(obj)
+        # A copy of its own size: the bytes orjson returns keep its whole 4 KB
+        # buffer, so a batch's chunk of 5,000 stored events held 20 MB.
+        return bytes(memoryview(orjson.dumps(obj)))
 
     def decode(self, data: bytes) -> Any:
         return orjson.loads(data)
@@ -81,15 +83,36 @@ class PayloadMapper(Mapper[Any]):
         fields = vars(domain_event)
         payload = dump(fields["payload"], mode="json")
         if sealing:
-            self._seal(event_class, domain_event.originator_id, payload)
+            self.seal(event_class, domain_event.originator_id, payload)
+        data = self.encode_state(
+            event_class, fields["timestamp"], fields["actor"], payload,
+            fields.get("originator_topic"),
+        )  # fmt: skip
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=topic,
+            state=data,
+        )
+
+    def encode_state(
+        self,
+        event_class: type,
+        timestamp: datetime,
+        actor: str,
+        payload: dict[str, Any],
+        originator_topic: str | None,
+    ) -> bytes:
+        """The stored state of an event whose payload is already in JSON form (and
+        sealed): the one place that writes the state's layout."""
         state: dict[str, Any] = {
             # orjson writes a datetime as isoformat() does, four times as fast.
-            "timestamp": fields["timestamp"],
-            "actor": fields["actor"],
+            "timestamp": timestamp,
+            "actor": actor,
             "payload": payload,
         }
-        if "originator_topic" in fields:
-            state["originator_topic"] = fields["originator_topic"]
+        if originator_topic is not None:
+            state["originator_topic"] = originator_topic
         class_version = getattr(event_class, "class_version", 1)
         if class_version > 1:
             state["class_version"] = class_version
@@ -98,12 +121,7 @@ class PayloadMapper(Mapper[Any]):
             data = self.compressor.compress(data)
         if self.cipher:
             data = self.cipher.encrypt(data)
-        return StoredEvent(
-            originator_id=domain_event.originator_id,
-            originator_version=domain_event.originator_version,
-            topic=topic,
-            state=data,
-        )
+        return data
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[Any]:
         """The event; `DamagedStore`, naming it, if the stored event does not read back."""
@@ -150,7 +168,8 @@ class PayloadMapper(Mapper[Any]):
         return typing.cast(DomainEventProtocol[Any], event)
 
 
-    def _seal(self, event_class: type, aggregate: UUID, payload: dict[str, Any]) -> None:
+    def seal(self, event_class: type, aggregate: UUID, payload: dict[str, Any]) -> None:
+        """Seals the personal fields of a payload in JSON form, in place."""
         keys = self.keys
         if keys is None:
             return

@@ -7,7 +7,6 @@ the history and stops counting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid5
 
@@ -17,11 +16,12 @@ from pydantic import Field
 from domain.dates import check_not_future
 from domain.errors import InvalidInput, NotAllowed
 from domain.events import EmployeeId, Minutes, Note, Payload, Reason, Slug
+from domain.meeting_log import MeetingLog, MeetingRecord
 from domain.validation import build
 from domain.vocabulary import MAX_MINUTES, Direction, EndReason
 
 PAIRINGS_NAMESPACE = UUID("9d3e0c77-1b2a-4f6e-8c1d-5a4b3c2d1e03")
-__all__ = ["MAX_MINUTES", "Direction", "EndReason"]
+__all__ = ["MAX_MINUTES", "Direction", "EndReason", "MeetingLog", "MeetingRecord"]
 
 
 class Pairing(Payload):
@@ -67,15 +67,6 @@ class Reopening(Payload):
     reason: Reason = Field(title="reason for reopening")
 
 
-@dataclass(slots=True)  # one per meeting, for as long as a batch keeps its pairing
-class MeetingRecord:
-    number: int
-    on: date
-    minutes: int
-    note: str | None = None
-    retracted: bool = False
-
-
 def pairing_id(program: str, person_a: str, person_b: str, generation: int) -> UUID:
     """Id of the `generation`-th pairing of two people in a program.
 
@@ -104,8 +95,7 @@ class Mentorship(Aggregate):
         payload: Meeting
 
         def apply(self, pairing: Mentorship) -> None:
-            p = self.payload
-            pairing.meetings.append(MeetingRecord(p.number, p.on, p.minutes, p.note))
+            pairing.meetings.add(self.payload.on)
 
     class RolesReversed(Aggregate.Event):
         actor: str
@@ -129,7 +119,7 @@ class Mentorship(Aggregate):
         payload: Retraction
 
         def apply(self, pairing: Mentorship) -> None:
-            pairing.meetings[self.payload.meeting - 1].retracted = True
+            pairing.meetings.retract(self.payload.meeting)
 
     class Reopened(Aggregate.Event):
         actor: str
@@ -148,7 +138,7 @@ class Mentorship(Aggregate):
         self.paired_on = payload.on
         self.ended_on: date | None = None
         self.end_reason: EndReason | None = None
-        self.meetings: list[MeetingRecord] = []
+        self.meetings = MeetingLog()
         self.reversals: list[date] = []
 
     @classmethod
@@ -164,11 +154,11 @@ class Mentorship(Aggregate):
 
     @property
     def counted_meetings(self) -> list[MeetingRecord]:
-        return [m for m in self.meetings if not m.retracted]
+        return self.meetings.counted()
 
     @property
     def last_met_on(self) -> date | None:
-        return max((m.on for m in self.counted_meetings), default=None)
+        return self.meetings.last_counted_on()
 
     @property
     def people(self) -> tuple[str, str]:
@@ -204,7 +194,7 @@ class Mentorship(Aggregate):
     def check_ending(self, on: date, today: date) -> None:
         self.check_active()
         self.check_date(on, today, "end date")
-        last = max([m.on for m in self.counted_meetings] + self.reversals, default=None)
+        last = max(filter(None, [self.last_met_on, *self.reversals]), default=None)
         if last is not None and on < last:
             raise InvalidInput(f"end date {on} is before the pairing's last activity on {last}")
 
@@ -213,7 +203,7 @@ class Mentorship(Aggregate):
             raise NotAllowed(
                 f"pairing {self.id} has no meeting {meeting} (it has {len(self.meetings)} recorded)"
             )
-        if self.meetings[meeting - 1].retracted:
+        if self.meetings.is_retracted(meeting):
             raise NotAllowed(f"meeting {meeting} of pairing {self.id} is already retracted")
 
     def check_reopen(self) -> None:

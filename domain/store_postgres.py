@@ -20,6 +20,7 @@ only for PostgreSQL stores.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 from uuid import UUID
 
@@ -29,8 +30,10 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
-from domain.chain import GENESIS, SealRow, check_follows
-from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id
+from domain import pg_copy
+from domain.chain import GENESIS, SealPart, SealRow, check_follows
+from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id, stored_rows
+from domain.chain_reader import StoredRow as Row
 
 PIPELINE_LIMIT = 10_000  # the synthetic generator's chunk size: known to work
 
@@ -90,13 +93,21 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
     ) -> Sequence[int] | None:
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if positions:
-            self._seal(curs, stored_events, positions)
+            self._seal(curs, stored_rows(stored_events), positions)
         return positions
 
     def append_chunk(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]) -> None:
         """Inserts and seals a batch's chunk in the batch's open transaction
-        (`domain.bulk_write`), with COPY: about eight times as fast here as the
-        stock INSERT of an array of composites, under the same table lock and NOTIFY."""
+        (`domain.bulk_write`)."""
+        self.append_rows(curs, stored_rows(stored_events))
+
+    def append_rows(
+        self, curs: Cursor[DictRow], rows: Sequence[Row], parts: Sequence[SealPart] | None = None
+    ) -> None:
+        """`append_chunk` of rows (aggregate id in hex, version, topic, state;
+        `parts`: their `seal_parts`, if known), with COPY: about eight times as
+        fast here as the stock INSERT of an array of composites, under the same
+        table lock and NOTIFY."""
         self._lock_table(curs)
         self._notify_channel(curs)
         table = Identifier(self.datastore.schema, self.events_table_name)
@@ -104,13 +115,29 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
         row = curs.fetchone()
         last = (row["last"] if row else None) or 0
         columns = SQL("(originator_id, originator_version, topic, state)")
-        with curs.copy(SQL("COPY {} {} FROM STDIN (FORMAT BINARY)").format(table, columns)) as rows:
-            # Binary: the text format spells every state's bytes out in hex.
-            rows.set_types([self.datastore.originator_id_type, "int8", "text", "bytea"])
-            for s in stored_events:
-                rows.write_row((s.originator_id, s.originator_version, s.topic, s.state))
+        as_uuid = self.datastore.originator_id_type.lower() == "uuid"
+        with curs.copy(SQL("COPY {} {} FROM STDIN (FORMAT BINARY)").format(table, columns)) as copy:
+            # Binary (the text format spells every state's bytes out in hex),
+            # packed by pg_copy rather than psycopg's per-value dumpers.
+            copy.write(pg_copy.events(rows, as_uuid))
         # Rows take the sequence's values in the order they are copied, and the
         # table lock keeps every other writer out until this transaction ends.
+        positions = self._positions_after(curs, table, last, len(rows))
+        self._seal(curs, rows, positions, copy=True, parts=parts)
+
+    def _positions_after(
+        self, curs: Cursor[DictRow], table: Identifier, last: int, count: int
+    ) -> Sequence[int]:
+        """The positions of the `count` rows just copied after position `last`:
+        a range when they are contiguous, as they are unless the sequence skips."""
+        curs.execute(
+            SQL("SELECT min(notification_id) AS a, max(notification_id) AS b, count(*) AS n "
+                "FROM {} WHERE notification_id > %s").format(table),
+            (last,),
+        )  # fmt: skip
+        span = curs.fetchone()
+        if span is not None and span["n"] == count and span["b"] - span["a"] + 1 == count:
+            return range(span["a"], span["b"] + 1)
         curs.execute(
             SQL("SELECT notification_id FROM {} WHERE notification_id > %s ORDER BY 1").format(
                 table
@@ -118,20 +145,22 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
             (last,),
         )
         positions = [row["notification_id"] for row in curs.fetchall()]
-        if len(positions) != len(stored_events):
-            raise RuntimeError(f"copied {len(stored_events)} events but found {len(positions)}")
-        self._seal(curs, stored_events, positions, copy=True)
+        if len(positions) != count:
+            raise RuntimeError(f"copied {count} events but found {len(positions)}")
+        return positions
 
     def _seal(
         self,
         curs: Cursor[DictRow],
-        stored: Sequence[StoredEvent],
+        rows: Sequence[Row],
         positions: Sequence[int],
         *,
         copy: bool = False,
+        parts: Sequence[SealPart] | None = None,
     ) -> None:
-        """Seals `stored`, just inserted at `positions`; with COPY (`copy`) when
-        outside psycopg's pipeline mode, which has no COPY."""
+        """Seals `rows`, just inserted at `positions` (with their `seal_parts`, if
+        known); with COPY (`copy`) when outside psycopg's pipeline mode, which has
+        no COPY."""
         curs.execute(
             f"SELECT position, link FROM {self._chain_table()} ORDER BY position DESC LIMIT 1"
         )
@@ -141,11 +170,12 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
         else:
             previous = bytes(last["link"])
             check_follows(int(last["position"]), min(positions))
-        new = sorted(
-            (p, hex_id(s.originator_id), s.originator_version, s.topic, s.state)
-            for p, s in zip(positions, stored, strict=True)
-        )
-        self._seal_in_pages(curs, previous, new, self._copy_seals if copy else None)
+        new = [(p, *row) for p, row in zip(positions, rows, strict=True)]
+        if parts is None:
+            new.sort()
+        elif any(a >= b for a, b in pairwise(positions)):
+            raise RuntimeError("a batch's positions must ascend in the order it was copied")
+        self._seal_in_pages(curs, previous, new, self._copy_seals if copy else None, parts)
 
     def _seal_before(self, curs: Cursor[DictRow], first: int) -> bytes:
         """Seals the events before position `first`, a page at a time; the last link."""
@@ -178,9 +208,7 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
             SQL(self._chain_table()), SQL(SEAL_COLUMNS)
         )
         with curs.copy(copy) as rows:
-            rows.set_types(["int8", "text", "int8", "bytea", "text", "bytea"])
-            for seal in seals:
-                rows.write_row(seal)
+            rows.write(pg_copy.seals(seals))
 
     def _insert_seals(self, curs: Cursor[DictRow], seals: Sequence[SealRow]) -> None:
         # One statement with arrays, not executemany: safe in pipeline mode.

@@ -15,8 +15,9 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from domain.chain import GENESIS, SealRow, check_follows
-from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id
+from domain.chain import GENESIS, SealPart, SealRow, check_follows
+from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id, stored_rows
+from domain.chain_reader import StoredRow as Row
 from domain.errors import DamagedStore
 
 
@@ -56,18 +57,26 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
     ) -> Sequence[int] | None:
         positions = super()._insert_events(c, stored_events, **kwargs)
         if positions:
-            self._seal(c, _inserted_rows(stored_events), positions)
+            self._seal(c, stored_rows(stored_events), positions)
         return positions
 
     def append_chunk(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
         """Inserts and seals a batch's chunk in the batch's open transaction
-        (`domain.bulk_write`). One `executemany`: the stock insert runs one
-        statement per event to learn each rowid, at about three times the cost."""
-        rows = _inserted_rows(stored_events)
-        c.executemany(self.insert_events_statement, rows)
-        self._seal_appended(c, rows)
+        (`domain.bulk_write`)."""
+        self.append_rows(c, stored_rows(stored_events))
 
-    def _seal_appended(self, c: SQLiteCursor, rows: Sequence[Row]) -> None:
+    def append_rows(
+        self, c: SQLiteCursor, rows: Sequence[Row], parts: Sequence[SealPart] | None = None
+    ) -> None:
+        """`append_chunk` of rows as the table holds them (`parts`: their
+        `seal_parts`, if known). One `executemany`: the stock insert runs one
+        statement per event to learn each rowid, at about three times the cost."""
+        c.executemany(self.insert_events_statement, rows)
+        self._seal_appended(c, rows, parts)
+
+    def _seal_appended(
+        self, c: SQLiteCursor, rows: Sequence[Row], parts: Sequence[SealPart] | None
+    ) -> None:
         """Seals events that one `executemany` just appended in this transaction,
         which returns no positions: a rowid table gives appended rows the largest
         rowid plus one, so they hold the last positions."""
@@ -86,9 +95,15 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
                 f"the log is broken at event {positions[0]}: the events just written are not "
                 "the last ones; run mentorship verify"
             )
-        self._seal(c, rows, positions)
+        self._seal(c, rows, positions, parts)
 
-    def _seal(self, c: SQLiteCursor, rows: Sequence[Row], positions: Sequence[int]) -> None:
+    def _seal(
+        self,
+        c: SQLiteCursor,
+        rows: Sequence[Row],
+        positions: Sequence[int],
+        parts: Sequence[SealPart] | None = None,
+    ) -> None:
         """Seals `rows`, just inserted at `positions` (ascending), after the last link."""
         c.execute(
             f"SELECT position, link FROM {self._chain_table()} ORDER BY position DESC LIMIT 1"
@@ -100,7 +115,7 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
             previous = bytes(last[1])
             check_follows(int(last[0]), positions[0])
         new = ((p, *row) for p, row in zip(positions, rows, strict=True))
-        self._seal_in_pages(c, previous, new)
+        self._seal_in_pages(c, previous, new, parts=parts)
 
     def _seal_before(self, c: SQLiteCursor, first: int) -> bytes:
         """Seals the events before position `first`, a page at a time; the last link."""
@@ -122,13 +137,3 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
             f"INSERT INTO {self._chain_table()} ({SEAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
             seals,
         )
-
-
-Row = tuple[str, int, str, bytes]  # as inserted: aggregate id in hex, version, topic, state
-
-
-def _inserted_rows(stored_events: Sequence[StoredEvent]) -> list[Row]:
-    """The events as the table's columns hold them: converted once, for the
-    insert and the seals alike."""
-    return [(hex_id(s.originator_id), s.originator_version, s.topic, s.state)
-            for s in stored_events]  # fmt: skip

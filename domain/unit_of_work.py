@@ -13,7 +13,7 @@ rolls it back: nothing is written.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 from uuid import UUID
@@ -28,22 +28,30 @@ from eventsourcing.domain import (
 from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.bulk_write import BulkWriter, ChunkRecorder
+from domain.chain import SealPart
+from domain.chain_reader import StoredRow
 from domain.errors import ConcurrentUpdate, DamagedStore
+from domain.key_table import NewKey
 from domain.mentorship import Mentorship
 
 CHUNK_EVENTS = 5_000  # written per insert: larger chunks were no faster
 Events = list[DomainEventProtocol[UUID]]
+Forgotten = Sequence[tuple[UUID, str]]  # people forgotten in a log, and when
+StoreRows = Callable[
+    [Sequence[StoredRow], Sequence[NewKey], Forgotten, Sequence[SealPart] | None], None
+]
 
 
 class UnitOfWork:
     """What a batch of commands has loaded, created and recorded so far."""
 
-    def __init__(self, write: Callable[[Events], None]) -> None:
+    def __init__(self, write: Callable[[Events], None], store: StoreRows) -> None:
         self.aggregates: dict[UUID, Aggregate] = {}
         self.events: Events = []  # recorded, not yet written
         self.written = 0
         self.after_commit: list[Callable[[], object]] = []  # what waits for the commit
         self._write = write
+        self._store = store
         self._pairings_in: dict[str, dict[UUID, None]] = {}  # program -> pairing ids
 
     def __len__(self) -> int:
@@ -81,11 +89,20 @@ class UnitOfWork:
             self.events.extend(obj.collect_events())
         self._maybe_flush()
 
-    def restore(self, event: DomainEventProtocol[UUID]) -> None:
-        """An event recorded before (`import --events`), stored as it was recorded
-        (checked by `domain.log_restore`)."""
-        self.events.append(event)
-        self._maybe_flush()
+    def store(
+        self,
+        rows: Sequence[StoredRow],
+        keys: Sequence[NewKey],
+        forgotten: Forgotten,
+        parts: Sequence[SealPart] | None = None,
+    ) -> None:
+        """Rows of an exported log (`domain.log_restore`) with the keys made for
+        their people (and their seal parts, if known), stored as they are in the
+        batch's transaction, after what was recorded before; the `forgotten`
+        people's keys go once it commits."""
+        self.flush()
+        self._store(rows, keys, forgotten, parts)
+        self.written += len(rows)
 
     def pairings_in(self, program: str) -> list[UUID]:
         """Pairings of `program` that the batch created or loaded."""
@@ -111,7 +128,16 @@ class UnitOfWorkMixin(Application[UUID]):
             self._before_writing(events, writer, work)
             writer.write([to_stored(e) for e in events])
 
-        work = self._work = UnitOfWork(write)
+        def store(
+            rows: Sequence[StoredRow],
+            keys: Sequence[NewKey],
+            forgotten: Forgotten,
+            parts: Sequence[SealPart] | None,
+        ) -> None:
+            self._before_storing(keys, forgotten, writer, work)
+            writer.write_rows(rows, parts)
+
+        work = self._work = UnitOfWork(write, store)
         collecting = gc.isenabled()
         gc.disable()  # a batch keeps many objects alive and makes no cycles: no collector passes
         try:
@@ -140,6 +166,11 @@ class UnitOfWorkMixin(Application[UUID]):
 
     def _before_writing(self, events: Events, writer: BulkWriter, work: UnitOfWork) -> None:
         """Runs before each chunk of a batch is mapped and written (a hook)."""
+
+    def _before_storing(
+        self, keys: Sequence[NewKey], forgotten: Forgotten, writer: BulkWriter, work: UnitOfWork
+    ) -> None:
+        """Runs before each chunk of stored rows is written (a hook)."""
 
     def save(
         self,

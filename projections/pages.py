@@ -15,8 +15,10 @@ as it would be if it had been committed a moment later.
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from projections.projector import Batch, build_batch
@@ -105,3 +107,21 @@ class Pages:
         ahead, self._next = self._next, None
         if ahead is not None:
             ahead.wait()
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """Pauses the cycle collector while pages are applied.
+
+    A page is ~10 objects an event (rows, decoded states, row tuples), none in a
+    reference cycle, and with that many allocations the collector kept running
+    full passes over every one still alive: 0.4 to 0.5 s of the ~2.9 s it took
+    to read and build the 1M store's pages."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -15,6 +15,7 @@ import orjson
 from domain.vocabulary import Topic
 from projections.damage import BadEvent, UnknownType, describe
 from projections.db import Cursor
+from projections.totals import Recount
 from projections.writes import PairingKeys, apply_batch
 
 MET = Topic.MET
@@ -37,7 +38,6 @@ class Batch:
     closures: list[tuple[Any, ...]] = field(default_factory=list)
     pairings: list[tuple[Any, ...]] = field(default_factory=list)
     meetings: list[tuple[Any, ...]] = field(default_factory=list)
-    meeting_totals: dict[str, list[Any]] = field(default_factory=dict)
     reversals: list[tuple[str, str]] = field(default_factory=list)
     endings: list[tuple[Any, ...]] = field(default_factory=list)
     retractions: list[tuple[str, int]] = field(default_factory=list)
@@ -54,8 +54,10 @@ class Batch:
         elif topic.startswith(DOMAIN) and topic not in IGNORED:
             raise UnknownType(topic)
 
-    def apply(self, cursor: Cursor, keys: PairingKeys) -> None:
-        apply_batch(self, cursor, keys)
+    def apply(
+        self, cursor: Cursor, keys: PairingKeys, recount_later: Recount | None = None
+    ) -> None:
+        apply_batch(self, cursor, keys, recount_later)
 
 
 Handler = Callable[[Batch, dict[str, Any], dict[str, Any], str], None]
@@ -137,42 +139,34 @@ _HANDLERS: dict[str, Handler] = {
 }
 
 
-def build_batch(rows: Iterable[tuple[int, str, str, bytes]]) -> Batch:
-    """`rows` are (notification id, originator id as 32 hex digits, topic, state).
+def build_batch(rows: Iterable[tuple[int, str, str | None, bytes]]) -> Batch:
+    """`rows` are (notification id, originator id as 32 hex digits, topic, state);
+    a meeting's topic may be None (see source.py).
 
     Raises `BadEvent`, naming the event, for one that cannot be read.
     """
     batch = Batch()
     loads = orjson.loads
     meetings = batch.meetings.append
-    totals = batch.meeting_totals
     latest = ""
     # Meetings are nearly every event in a mature store; they are handled inline
     # because a function call per event costs a tenth of the replay's budget.
-    # One try around the loop costs nothing per event; the loop variables then
-    # name the event that failed.
+    # Their totals are added up where they are written (totals.py), or counted
+    # there in SQL. One try around the loop costs nothing per event; the loop
+    # variables then name the event that failed.
     try:
         for notification_id, pairing, topic, state in rows:  # noqa: B007 (read below)
             data = loads(state)
-            if topic != MET:
+            if topic is not None and topic != MET:
                 batch.add(topic, data, pairing)
                 continue
             payload = data["payload"]
             on = payload["on"]
-            minutes = payload["minutes"]
-            meetings((pairing, payload["number"], on, minutes))
-            total = totals.get(pairing)
-            if total is None:
-                totals[pairing] = [1, minutes, on]
-            else:
-                total[0] += 1
-                total[1] += minutes
-                if on > total[2]:
-                    total[2] = on
+            meetings((pairing, payload["number"], on, payload["minutes"]))
             if on > latest:
                 latest = on
     except (UnknownType, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise BadEvent(notification_id, pairing, describe(error, topic)) from None
+        raise BadEvent(notification_id, pairing, describe(error, topic or MET)) from None
     if latest > batch.latest_on:
         batch.latest_on = latest
     return batch

@@ -1,9 +1,10 @@
 """Keeps the views caught up with the event log, one transaction per batch.
 
 Each batch's view writes and the new tracking position commit together, and the
-position only moves forward from the value this runner read (a compare-and-set):
-a batch is applied exactly once even when several processes catch up at once
-or a replay is killed part-way through.
+position only moves forward from the value this runner read (a compare-and-set,
+see tracking.py): a batch is applied exactly once even when several processes
+catch up at once or a replay is killed part-way through. A replay applies many
+batches to a transaction (rebuild.py).
 """
 
 from __future__ import annotations
@@ -17,19 +18,17 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Inter
 from domain.store import retry_startup
 from projections.damage import BadEvent, damaged_event, out_of_step
 from projections.db import Cursor, ViewDatabase
-from projections.pages import Pages, Source
+from projections.pages import Pages, Source, paused_collector
+from projections.rebuild import Rebuild
 from projections.schema import PROJECTION, SCHEMA_VERSION, VIEW_TABLES, create_statements
 from projections.source import last_notification_id, read_page
+from projections.tracking import Position, advance, read_position, reset
 from projections.writes import PairingKeys
+
+__all__ = ["PAGE_SIZE", "CatchUp", "Position", "Progress", "ViewRunner"]
 
 PAGE_SIZE = 100_000
 Progress = Callable[[int, int], None]  # (events done, events to do)
-
-
-@dataclass(frozen=True)
-class Position:
-    notification_id: int
-    latest_on: str  # latest `on` date of any event processed, "" when none
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,9 @@ class ViewRunner:
         self.db = db or ViewDatabase(recorder)
         self.page_size = page_size
         self.keys = PairingKeys()
+        # How long a replay keeps one transaction open (see rebuild.py); by
+        # default a third of the time a writer waits for the store's lock.
+        self.replay_hold: float | None = None
         self._ready = False
 
     def prepare(self) -> None:
@@ -93,7 +95,7 @@ class ViewRunner:
             for statement in create_statements(sqlite=self.db.is_sqlite):
                 cursor.execute(statement)
             if self._version(cursor) != SCHEMA_VERSION:
-                _reset(cursor)
+                reset(cursor)
 
     def _version(self, cursor: Cursor) -> int | None:
         if not self.db.has_table(cursor, "view_tracking"):
@@ -106,12 +108,7 @@ class ViewRunner:
     def position(self) -> Position:
         self.prepare()
         with self.db.transaction(commit=False) as cursor:
-            row = cursor.execute(
-                "SELECT notification_id, latest_on FROM view_tracking WHERE projection = ?",
-                (PROJECTION,),
-            ).fetchone()
-        assert row is not None
-        return Position(int(row[0]), row[1] or "")
+            return read_position(cursor)
 
     def catch_up(
         self,
@@ -128,7 +125,8 @@ class ViewRunner:
         todo = last_notification_id(self.recorder) - position.notification_id
         pages = Pages(self.source, self.page_size, read_ahead=not self.db.is_sqlite)
         try:
-            done = self._apply_pages(pages, position, todo, progress, on_batch)
+            with paused_collector():
+                done = self._apply_pages(pages, position, todo, progress, on_batch)
         finally:
             pages.close()
         return CatchUp(done, time.perf_counter() - started)
@@ -152,10 +150,10 @@ class ViewRunner:
             new = Position(page.last, max(position.latest_on, page.batch.latest_on))
             try:
                 with self.db.transaction(commit=True) as cursor:
-                    moved = _advance(cursor, position, new)
+                    moved = advance(cursor, position, new)
                     if moved:
                         page.batch.apply(cursor, self.keys)
-            # Batches apply exactly once (see `_advance`), so a duplicate row
+            # Batches apply exactly once (see `advance`), so a duplicate row
             # means the views and the log disagree; the batch was rolled back.
             except IntegrityError as error:
                 from_start = position.notification_id == 0
@@ -174,26 +172,16 @@ class ViewRunner:
         """Rebuilds every view from the first event."""
         self.prepare()
         self.keys.forget()
-        with self.db.transaction(commit=True) as cursor:
-            _reset(cursor)
-        return self.catch_up(progress)
-
-
-def _advance(cursor: Cursor, old: Position, new: Position) -> bool:
-    cursor.execute(
-        "UPDATE view_tracking SET notification_id = ?, latest_on = ? "
-        "WHERE projection = ? AND notification_id = ?",
-        (new.notification_id, new.latest_on or None, PROJECTION, old.notification_id),
-    )
-    return cursor.rowcount == 1
-
-
-def _reset(cursor: Cursor) -> None:
-    for table in VIEW_TABLES:
-        cursor.execute(f"DELETE FROM {table}")
-    cursor.execute("DELETE FROM view_tracking WHERE projection = ?", (PROJECTION,))
-    cursor.execute(
-        "INSERT INTO view_tracking (projection, notification_id, latest_on, schema_version) "
-        "VALUES (?, 0, NULL, ?)",
-        (PROJECTION, SCHEMA_VERSION),
-    )
+        started = time.perf_counter()
+        todo = last_notification_id(self.recorder)
+        pages = Pages(self.source, self.page_size, read_ahead=not self.db.is_sqlite)
+        hold = self.replay_hold
+        if hold is None:
+            hold = self.db.lock_seconds() / 3
+        rebuild = Rebuild(self.recorder, self.db, self.keys, pages, hold)
+        try:
+            with paused_collector():
+                done = rebuild.run(todo, progress)
+        finally:
+            pages.close()
+        return CatchUp(done, time.perf_counter() - started)

@@ -27,8 +27,12 @@ from eventsourcing.utils import Environment, retry
 
 from domain.store import retry_startup, store_environment
 from domain.store_guard import check_events_table, construct_factory
+from domain.vocabulary import Topic
 
-Row = tuple[int, str, str, bytes]  # notification id, originator id (hex), topic, state
+# Notification id, originator id (hex), topic, state. The topic of a meeting,
+# nearly every event, is read as None: one string fewer to make a row (SQLite,
+# 1M store: reading and building pages took 0.1-0.2 s less CPU).
+Row = tuple[int, str, str | None, bytes]
 
 
 def open_recorder(store: str, *, create: bool = True) -> ApplicationRecorder:
@@ -50,13 +54,13 @@ def read_page(recorder: ApplicationRecorder, after: int, limit: int) -> Sequence
     """Up to `limit` notifications with ids greater than `after`, in order."""
     if isinstance(recorder, SQLiteApplicationRecorder):
         statement = (
-            f"SELECT rowid, originator_id, topic, state FROM {recorder.events_table_name} "
-            "WHERE rowid > ? ORDER BY rowid LIMIT ?"
+            f"SELECT rowid, originator_id, nullif(topic, ?), state "
+            f"FROM {recorder.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?"
         )
         with recorder.datastore.transaction(commit=False) as cursor:
             raw = cursor.sqlite_cursor
             raw.row_factory = None  # plain tuples: sqlite3.Row costs more per row
-            raw.execute(statement, (after, limit))
+            raw.execute(statement, (Topic.MET, after, limit))
             rows: list[Row] = raw.fetchall()
         return rows
     page: list[Row] = _read_postgres_page(recorder, after, limit)
@@ -70,7 +74,7 @@ def _read_postgres_page(recorder: Any, after: int, limit: int) -> list[Row]:
 
     datastore = recorder.datastore
     statement = SQL(
-        "SELECT notification_id, originator_id, topic, state FROM {schema}.{table} "
+        "SELECT notification_id, originator_id, nullif(topic, %s), state FROM {schema}.{table} "
         "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
     ).format(schema=Identifier(datastore.schema), table=Identifier(recorder.events_table_name))
     with (
@@ -78,7 +82,7 @@ def _read_postgres_page(recorder: Any, after: int, limit: int) -> list[Row]:
         conn.cursor(row_factory=tuple_row, binary=True) as cursor,
     ):
         cursor.adapters.register_loader("uuid", _hex_uuid_loader())
-        cursor.execute(statement, (after, limit), prepare=True)
+        cursor.execute(statement, (Topic.MET, after, limit), prepare=True)
         rows: list[Row] = cursor.fetchall()
     return rows
 

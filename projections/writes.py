@@ -3,16 +3,18 @@
 The writes go in an order that gives the same result as applying the batch's
 events one at a time: rows are created before they are updated, meetings are
 inserted before their retractions, and pairings touched by a retraction have
-their meeting totals recounted last.
+their meeting totals recounted last (totals.py; in a replay, every pairing met
+is recounted at the end of the transaction instead).
 
-On SQLite each kind of write is one `executemany`: a statement runs in-process
-in a few microseconds. On PostgreSQL each row of an `executemany` is a
-statement for the server, ~30 us apiece, and the per-pairing updates come to
-one a pairing a batch (24k a page at 1M events); so those are sent as one
-statement over arrays (`unnest`), grouped first where a pairing can appear
-more than once in a batch. New rows (people, pairings, meetings, reversals) go
-in by COPY there (`insert_rows`): an insert by `executemany` cost ~60 us a row.
-Rare events (programs, profile changes, departures) keep `executemany`.
+On SQLite each kind of write is one `executemany` (new rows a few hundred to
+a statement, see db.py): a statement runs in-process in a few microseconds.
+On PostgreSQL each row of an `executemany` is a statement for the server,
+~30 us apiece, and the per-pairing updates come to one a pairing a batch (24k
+a page at 1M events); so those are sent as one statement over arrays
+(`unnest`), grouped first where a pairing can appear more than once in a
+batch. New rows (people, pairings, meetings, reversals) go in by COPY there
+(`insert_rows`): an insert by `executemany` cost ~60 us a row. Rare events
+(programs, profile changes, departures) keep `executemany`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from projections.db import Cursor
 from projections.meeting_dates import record_dates
+from projections.totals import Meeting, Recount, add_totals, recount
 
 if TYPE_CHECKING:
     from projections.projector import Batch
@@ -60,54 +63,72 @@ class PairingKeys:
             self.seq.update((pid, int(key)) for pid, key in rows)
 
 
-def apply_batch(batch: Batch, cursor: Cursor, keys: PairingKeys) -> None:
+def apply_batch(
+    batch: Batch, cursor: Cursor, keys: PairingKeys, recount_later: Recount | None = None
+) -> None:
+    """Writes `batch`. With `recount_later`, the meeting totals of the pairings
+    are left as they are and the seq of every pairing whose meetings changed is
+    added to the set instead: a replay that applies many pages in one
+    transaction recounts each such pairing once, at its end (`recount`)."""
     _apply_people_and_programs(batch, cursor)
     keys.assign(cursor, [row[0] for row in batch.pairings])
-    keys.load(cursor, _referenced_pairings(batch))
+    keys.load(cursor, _updated_pairings(batch))
     seq = keys.seq
     cursor.insert_rows(
         "view_pairings",
         ("seq", "id", "program", "mentor", "mentee", "direction", "paired_on"),
         [(seq[row[0]], *row) for row in batch.pairings],
     )
-    meetings = [(seq[pid], number, on, minutes) for pid, number, on, minutes in batch.meetings]
+    meetings = _meeting_rows(batch, cursor, keys)
     if cursor.is_sqlite:
         # The table is stored in key order (WITHOUT ROWID): inserting a pairing's
         # meetings together touches each B-tree page once (CPU at 1M: 8.8 -> 7.9 s).
         # Not on PostgreSQL, whose heap keeps insertion order for unordered scans.
-        meetings.sort(key=itemgetter(0))
+        meetings.sort(key=_KEY)
     cursor.insert_rows("view_meetings", ("pairing_seq", "number", "met_on", "minutes"), meetings)
-    totals = [(seq[pid], n, m, last) for pid, (n, m, last) in batch.meeting_totals.items()]
     cursor.insert_rows(
         "view_reversals",
         ("pairing_seq", "reversed_on"),
         [(seq[pid], on) for pid, on in batch.reversals],
     )
-    if cursor.is_sqlite:
-        _sqlite_pairing_updates(batch, cursor, seq, totals)
+    if recount_later is None:
+        add_totals(cursor, meetings)
     else:
-        _postgres_pairing_updates(batch, cursor, seq, totals)
-    _apply_retractions(batch, cursor, seq)
+        recount_later.add(map(_KEY, meetings))
+    if cursor.is_sqlite:
+        _sqlite_pairing_updates(batch, cursor, seq)
+    else:
+        _postgres_pairing_updates(batch, cursor, seq)
+    _apply_retractions(batch, cursor, seq, recount_later)
     record_dates(batch, cursor, seq, meetings)
 
 
-def _referenced_pairings(batch: Batch) -> set[str]:
-    referenced = set(batch.meeting_totals)
-    referenced.update(pid for pid, _ in batch.reversals)
+_KEY = itemgetter(0)
+
+
+def _updated_pairings(batch: Batch) -> set[str]:
+    referenced = {pid for pid, _ in batch.reversals}
     referenced.update(pid for _, _, pid in batch.endings)
     referenced.update(pid for pid, _ in batch.retractions)
     return referenced
 
 
-def _sqlite_pairing_updates(
-    batch: Batch, cursor: Cursor, seq: dict[str, int], totals: list[tuple[Any, ...]]
-) -> None:
-    cursor.executemany(
-        "UPDATE view_pairings SET meetings = meetings + ?, minutes = minutes + ?, "
-        "last_met_on = CASE WHEN last_met_on IS NULL OR last_met_on < ? "
-        "THEN ? ELSE last_met_on END WHERE seq = ?",
-        [(n, m, last, last, key) for key, n, m, last in totals],
-    )
+def _meeting_rows(batch: Batch, cursor: Cursor, keys: PairingKeys) -> list[Meeting]:
+    """The batch's meetings keyed by their pairing's seq.
+
+    A runner knows the seq of every pairing it applied; those of pairings that
+    another process applied are read when one is missing. (Building the set of
+    pairings met, to look for missing ones first, cost ~0.2 s of a replay of the
+    1M store, whose meetings meet ~24k pairings a page.)"""
+    seq = keys.seq
+    try:
+        return [(seq[pid], number, on, minutes) for pid, number, on, minutes in batch.meetings]
+    except KeyError:
+        keys.load(cursor, set(map(_KEY, batch.meetings)))
+    return [(seq[pid], number, on, minutes) for pid, number, on, minutes in batch.meetings]
+
+
+def _sqlite_pairing_updates(batch: Batch, cursor: Cursor, seq: dict[str, int]) -> None:
     cursor.executemany(
         "UPDATE view_pairings SET reversals = reversals + 1 WHERE seq = ?",
         [(seq[pid],) for pid, _ in batch.reversals],
@@ -118,19 +139,7 @@ def _sqlite_pairing_updates(
     )
 
 
-def _postgres_pairing_updates(
-    batch: Batch, cursor: Cursor, seq: dict[str, int], totals: list[tuple[Any, ...]]
-) -> None:
-    if totals:
-        keys, counts, minutes, lasts = (list(column) for column in zip(*totals, strict=True))
-        cursor.execute(
-            "UPDATE view_pairings p SET meetings = p.meetings + t.n, minutes = p.minutes + t.m, "
-            "last_met_on = CASE WHEN p.last_met_on IS NULL OR p.last_met_on < t.last "
-            "THEN t.last ELSE p.last_met_on END "
-            "FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) AS t(seq, n, m, last) "
-            "WHERE p.seq = t.seq",
-            (keys, counts, minutes, lasts),
-        )
+def _postgres_pairing_updates(batch: Batch, cursor: Cursor, seq: dict[str, int]) -> None:
     if batch.reversals:
         reversed_ = Counter(seq[pid] for pid, _ in batch.reversals)
         cursor.execute(
@@ -178,44 +187,26 @@ def _apply_people_and_programs(batch: Batch, cursor: Cursor) -> None:
     )
 
 
-# The totals of a pairing from its counted meetings, after retractions.
-_RECOUNT_SQLITE = (
-    "UPDATE view_pairings SET "
-    "meetings = (SELECT count(*) FROM view_meetings m "
-    "  WHERE m.pairing_seq = view_pairings.seq AND m.retracted = 0), "
-    "minutes = (SELECT coalesce(sum(m.minutes), 0) FROM view_meetings m "
-    "  WHERE m.pairing_seq = view_pairings.seq AND m.retracted = 0), "
-    "last_met_on = (SELECT max(m.met_on) FROM view_meetings m "
-    "  WHERE m.pairing_seq = view_pairings.seq AND m.retracted = 0) "
-    "WHERE seq = ?"
-)
-# One index lookup per pairing (LATERAL): a join grouped over the meetings made
-# the planner scan the whole table, whose statistics lag the batch's inserts.
-_RECOUNT_POSTGRES = (
-    "UPDATE view_pairings p SET meetings = c.n, minutes = c.m, last_met_on = c.last "
-    "FROM unnest(?::bigint[]) AS t(seq), LATERAL (SELECT count(*) AS n, "
-    "  coalesce(sum(m.minutes), 0) AS m, max(m.met_on) AS last FROM view_meetings m "
-    "  WHERE m.pairing_seq = t.seq AND m.retracted = 0) AS c "
-    "WHERE p.seq = t.seq"
-)
-
-
-def _apply_retractions(batch: Batch, cursor: Cursor, seq: dict[str, int]) -> None:
+def _apply_retractions(
+    batch: Batch, cursor: Cursor, seq: dict[str, int], recount_later: Recount | None
+) -> None:
     if not batch.retractions:
         return
     retracted = [(seq[pid], number) for pid, number in batch.retractions]
-    recount = sorted({key for key, _ in retracted})
     if cursor.is_sqlite:
         cursor.executemany(
             "UPDATE view_meetings SET retracted = 1 WHERE pairing_seq = ? AND number = ?",
             retracted,
         )
-        cursor.executemany(_RECOUNT_SQLITE, [(key,) for key in recount])
-        return
-    cursor.execute(
-        "UPDATE view_meetings m SET retracted = 1 "
-        "FROM unnest(?::bigint[], ?::bigint[]) AS t(seq, number) "
-        "WHERE m.pairing_seq = t.seq AND m.number = t.number",
-        ([key for key, _ in retracted], [number for _, number in retracted]),
-    )
-    cursor.execute(_RECOUNT_POSTGRES, (recount,))
+    else:
+        cursor.execute(
+            "UPDATE view_meetings m SET retracted = 1 "
+            "FROM unnest(?::bigint[], ?::bigint[]) AS t(seq, number) "
+            "WHERE m.pairing_seq = t.seq AND m.number = t.number",
+            ([key for key, _ in retracted], [number for _, number in retracted]),
+        )
+    touched = {key for key, _ in retracted}
+    if recount_later is None:
+        recount(cursor, touched)
+    else:
+        recount_later.add(touched)

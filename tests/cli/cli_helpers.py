@@ -44,6 +44,16 @@ class World:
     p3: str  # E3 -> E4, reverse
 
 
+def invoke_root(store: str, *args: str) -> Result:
+    """`mentorship --store STORE ARGS...` through the real root group, as "tester"."""
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    runner = CliRunner(env={**CLEAN_ENV, "MENTORSHIP_ACTOR": "tester"})
+    return runner.invoke(cli, ["--store", store, *args], catch_exceptions=True)
+
+
 def one_error_line(result: Result) -> str:
     """The single `Error: ...` line of a refused command (exit 1, no traceback)."""
     assert result.exit_code == 1, (result.exit_code, result.output, result.exception)

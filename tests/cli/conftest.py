@@ -46,6 +46,7 @@ from cli_helpers import (
     RefusedFn,
     RunFn,
     World,
+    invoke_root,
     one_error_line,
 )
 from click.testing import CliRunner, Result
@@ -494,3 +495,20 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
     finally:
         if (app.recorder.max_notification_id() or 0) != POPULATED_EVENTS:
             shared.dirty = True
+
+
+@pytest.fixture(scope="session")
+def demo_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, bytes]:
+    """A small demo organisation in an SQLite store, and its export."""
+    from domain.synthetic import generate_organisation
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    app = MentorshipLedger(str(path), today=lambda: TODAY)
+    try:
+        summary = generate_organisation(app, seed=11, people=40, pairings=25)
+    finally:
+        app.close()
+    result = invoke_root(str(path), "export", "events")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout_bytes.splitlines()) == summary.events
+    return str(path), result.stdout_bytes

@@ -8,40 +8,16 @@ from pathlib import Path
 
 import pytest
 from backends import Stores
-from cli_helpers import CLEAN_ENV, POPULATED_EVENTS, TODAY, Backend, one_error_line
-from click.testing import CliRunner, Result
+from cli_helpers import POPULATED_EVENTS, Backend, invoke_root, one_error_line
 
-from cli.main import cli
 from domain import event_lines
 from domain.application import MentorshipLedger
 from domain.person import person_id
-from domain.synthetic import generate_organisation
 
 QUERIES = ("list", "people", "programs", "retention", "engagement")
 
 
 SQLITE_FILE = "about a missing SQLite file"
-
-
-def invoke(store: str, *args: str) -> Result:
-    """`mentorship --store STORE ARGS...` through the real root group."""
-    runner = CliRunner(env={**CLEAN_ENV, "MENTORSHIP_ACTOR": "tester"})
-    return runner.invoke(cli, ["--store", store, *args], catch_exceptions=True)
-
-
-@pytest.fixture(scope="session")
-def demo_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, bytes]:
-    """A small demo organisation in an SQLite store, and its export."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    app = MentorshipLedger(str(path), today=lambda: TODAY)
-    try:
-        summary = generate_organisation(app, seed=11, people=40, pairings=25)
-    finally:
-        app.close()
-    result = invoke(str(path), "export", "events")
-    assert result.exit_code == 0, result.output
-    assert len(result.stdout_bytes.splitlines()) == summary.events
-    return str(path), result.stdout_bytes
 
 
 @pytest.fixture
@@ -55,9 +31,9 @@ def test_round_trip_gives_the_same_store(
     source, exported = demo_export
     events = len(exported.splitlines())
     file = tmp_path / "demo.jsonl"
-    assert invoke(source, "export", "events", "--out", str(file)).exit_code == 0
+    assert invoke_root(source, "export", "events", "--out", str(file)).exit_code == 0
 
-    imported = invoke(empty_store, "import", "--events", str(file))
+    imported = invoke_root(empty_store, "import", "--events", str(file))
 
     assert imported.exit_code == 0, imported.output
     assert re.fullmatch(
@@ -65,12 +41,12 @@ def test_round_trip_gives_the_same_store(
         imported.stdout,
     )
     assert file.read_bytes() == exported
-    assert invoke(empty_store, "export", "events").stdout_bytes == exported
+    assert invoke_root(empty_store, "export", "events").stdout_bytes == exported
     for query in QUERIES:
-        before = invoke(source, query, "--format", "json")
-        after = invoke(empty_store, query, "--format", "json")
+        before = invoke_root(source, query, "--format", "json")
+        after = invoke_root(empty_store, query, "--format", "json")
         assert (after.exit_code, after.stdout) == (0, before.stdout), query
-    assert len(json.loads(invoke(empty_store, "people", "--format", "json").stdout)) == 40
+    assert len(json.loads(invoke_root(empty_store, "people", "--format", "json").stdout)) == 40
 
 
 def test_a_large_import_on_postgresql_leaves_pipeline_mode(
@@ -87,10 +63,10 @@ def test_a_large_import_on_postgresql_leaves_pipeline_mode(
     file = tmp_path / "demo.jsonl"
     file.write_bytes(demo_export[1])
 
-    imported = invoke(postgres_store, "import", "--events", str(file))
+    imported = invoke_root(postgres_store, "import", "--events", str(file))
 
     assert imported.exit_code == 0, imported.output
-    assert invoke(postgres_store, "export", "events").stdout_bytes == demo_export[1]
+    assert invoke_root(postgres_store, "export", "events").stdout_bytes == demo_export[1]
 
 
 def test_a_bad_line_is_named_and_nothing_is_written(
@@ -104,7 +80,7 @@ def test_a_bad_line_is_named_and_nothing_is_written(
     file = tmp_path / "bad.jsonl"
     file.write_bytes(b"".join(lines))
 
-    error = one_error_line(invoke(empty_store, "import", "--events", str(file)))
+    error = one_error_line(invoke_root(empty_store, "import", "--events", str(file)))
 
     assert error == (
         f"Error: {file}:{index + 1}: aggregate {line['aggregate']}, version 3: "
@@ -126,7 +102,7 @@ def test_a_bad_payload_is_refused_by_its_model(
     file = tmp_path / "bad.jsonl"
     file.write_bytes(json.dumps(line).encode() + b"\n" + b"".join(lines[1:]))
 
-    error = one_error_line(invoke(empty_store, "import", "--events", str(file)))
+    error = one_error_line(invoke_root(empty_store, "import", "--events", str(file)))
 
     assert error == (
         f"Error: {file}:1: aggregate {line['aggregate']}, version 1: Launched event field "
@@ -196,7 +172,7 @@ def test_export_writes_one_event_a_line(backend: Backend, monkeypatch: pytest.Mo
 def test_export_creates_no_store(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
 
-    error = one_error_line(invoke(str(missing), "export", "events", "--out", "x.jsonl"))
+    error = one_error_line(invoke_root(str(missing), "export", "events", "--out", "x.jsonl"))
 
     assert error.startswith(f"Error: no store at {missing}")
     assert not missing.exists()

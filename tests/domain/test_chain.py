@@ -18,6 +18,8 @@ from domain.chain import (
     check_log,
     check_positions,
     seal,
+    seal_parts,
+    seal_rows,
     stamp_of,
 )
 
@@ -101,6 +103,17 @@ def test_the_encoding_keeps_field_boundaries() -> None:
 def test_a_seal_keeps_the_aggregate_version_state_hash_and_timestamp() -> None:
     assert SEALS[2] == Seal(3, A, 2, sha256(EVENTS[2].state).digest(),
                             "2026-01-03T09:00:00+00:00", SEALS[2].link)  # fmt: skip
+
+
+def test_seal_parts_worked_out_elsewhere_give_the_same_seals() -> None:
+    parts = seal_parts(e.state for e in EVENTS)
+
+    assert parts == [(sha256(e.state).digest(), stamp_of(e.state)) for e in EVENTS]
+    assert seal_rows(GENESIS, EVENTS, parts) == [tuple(s) for s in SEALS]
+
+
+def test_seal_parts_of_a_state_without_a_plain_timestamp_have_no_stamp() -> None:
+    assert seal_parts([b"\x00encrypted"]) == [(sha256(b"\x00encrypted").digest(), None)]
 
 
 def test_a_changed_payload_is_named() -> None:

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from domain.application import MentorshipLedger
-from domain.errors import DamagedStore
+from domain.errors import ConcurrentUpdate, DamagedStore
 from domain.key_table import TABLE
 from domain.keys import SEAL, KeyRing
 from domain.person import person_id
@@ -167,3 +167,53 @@ def test_destroying_a_key_leaves_a_row_saying_when(ledger: MentorshipLedger) -> 
     assert fresh_keys(ledger).status(ADA) == "forgotten"
     assert fresh_keys(ledger).status(BOB) == "live"
     assert fresh_keys(ledger).status(UUID(int=7)) == "plaintext"  # no registration at all
+
+
+def test_a_reserved_key_seals_at_once_and_is_stored_with_the_batch(
+    ledger: MentorshipLedger,
+) -> None:
+    ring = fresh_keys(ledger)
+    carol = person_id("E3")
+
+    row = ring.reserve(carol, "E3")
+    sealed = ring.seal("Carol", [carol])
+    with ledger.recorder.datastore.transaction(commit=True) as cursor:
+        ring.store([row] if row else [], within=cursor)
+
+    assert row is not None and row[:2] == (carol.hex, "E3") and len(row[2]) == 32
+    assert ring.reserve(carol, "E3") is None  # a person keeps the key they have
+    assert fresh_keys(ledger).open(sealed) == "Carol"
+
+
+def test_an_offline_ring_seals_with_the_keys_it_was_given_and_reads_no_table(
+    ledger: MentorshipLedger,
+) -> None:
+    known = fresh_keys(ledger).known()
+    offline = KeyRing.offline(known)
+    carol = person_id("E3")
+
+    new = offline.reserve(carol, "E3")
+    sealed = offline.seal("a note", [ADA, carol])
+
+    assert sorted((p, e) for p, e, _ in known) == sorted([(ADA.hex, "E1"), (BOB.hex, "E2")])
+    assert offline.table is None and new is not None
+    with ledger.recorder.datastore.transaction(commit=True) as cursor:
+        fresh_keys(ledger).store([new], within=cursor)
+    assert fresh_keys(ledger).open(sealed) == "a note"
+
+
+def test_storing_a_key_another_writer_stored_first_fails_the_batch(
+    ledger: MentorshipLedger,
+) -> None:
+    carol = person_id("E3")
+    first, second = fresh_keys(ledger), fresh_keys(ledger)
+    mine, theirs = first.reserve(carol, "E3"), second.reserve(carol, "E3")
+    assert mine is not None and theirs is not None
+    with ledger.recorder.datastore.transaction(commit=True) as cursor:
+        second.store([theirs], within=cursor)
+
+    with (
+        pytest.raises(ConcurrentUpdate, match="registered the same people"),
+        ledger.recorder.datastore.transaction(commit=True) as cursor,
+    ):
+        first.store([mine], within=cursor)

@@ -35,13 +35,15 @@ def test_meetings_are_numbered_1_2_3_in_the_order_they_are_recorded(ledger, pair
     assert numbers == [1, 2, 3]
     mentorship = ledger.get_pairing(pairing.id)
     assert mentorship.version == 4
-    assert mentorship.meetings == [
-        MeetingRecord(1, date(2026, 3, 10), 45, "kick-off"),
-        MeetingRecord(2, date(2026, 3, 3), 30),
-        MeetingRecord(3, date(2026, 4, 1), 60),
+    assert list(mentorship.meetings) == [
+        MeetingRecord(1, date(2026, 3, 10)),
+        MeetingRecord(2, date(2026, 3, 3)),
+        MeetingRecord(3, date(2026, 4, 1)),
     ]
     assert mentorship.last_met_on == date(2026, 4, 1)
-    assert ledger.history(pairing.id)[1].payload.note == "kick-off"
+    # What was said stays in the events: the pairing keeps what its rules need.
+    said = [(e.payload.minutes, e.payload.note) for e in ledger.history(pairing.id)[1:]]
+    assert said == [(45, "kick-off"), (30, None), (60, None)]
 
 
 @pytest.mark.parametrize("minutes", [0, 1441, -5, True, 2.5, "30", None])
@@ -51,7 +53,7 @@ def test_a_meeting_with_bad_minutes_is_refused(ledger, pair, refused, minutes) -
     with refused(InvalidInput, f"minutes must be a whole number from 1 to 1440, not {minutes!r}"):
         ledger.log_meeting(ACTOR, pairing.id, date(2026, 3, 1), minutes)
 
-    assert ledger.get_pairing(pairing.id).meetings == []
+    assert list(ledger.get_pairing(pairing.id).meetings) == []
 
 
 @pytest.mark.parametrize("minutes", [1, 1440])
@@ -59,7 +61,7 @@ def test_minutes_boundaries_1_and_1440_are_accepted(ledger, pair, minutes: int) 
     pairing = pair()
 
     assert ledger.log_meeting(ACTOR, pairing.id, date(2026, 3, 1), minutes) == 1
-    assert ledger.get_pairing(pairing.id).meetings[0].minutes == minutes
+    assert ledger.history(pairing.id)[1].payload.minutes == minutes
 
 
 @pytest.mark.parametrize(

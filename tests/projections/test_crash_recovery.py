@@ -4,6 +4,10 @@ A crash is simulated by making `Batch.apply` raise inside the runner's
 transaction (before or after its writes), and for real by SIGKILLing a process
 in the middle of a replay. Afterwards the views must hold exactly what a clean
 projection of the same events holds, and the next catch-up must complete them.
+
+A replay applies many pages to a transaction (see projections/rebuild.py): on
+this small history, all of them, unless its `replay_hold` is 0 (a transaction
+a page), as in a replay longer than its hold.
 """
 
 from __future__ import annotations
@@ -138,6 +142,7 @@ def test_repeated_crashes_still_converge_to_a_clean_replay(
     assert kit.view_tables(views) == kit.view_tables(clean)
 
 
+@pytest.mark.parametrize("hold", [None, 0.0], ids=["one-transaction", "a-transaction-a-page"])
 @pytest.mark.parametrize("after_writes", [False, True], ids=["before-writes", "after-writes"])
 @pytest.mark.parametrize(
     "query",
@@ -159,6 +164,7 @@ def test_any_query_after_a_crash_in_the_middle_of_a_replay_is_exact(
     monkeypatch: pytest.MonkeyPatch,
     query: str,
     after_writes: bool,
+    hold: float | None,
 ) -> None:
     kit.rich_history(ledger)
     views = ledger.views
@@ -166,11 +172,13 @@ def test_any_query_after_a_crash_in_the_middle_of_a_replay_is_exact(
     expected_views = fresh_copy(ledger.app.recorder)
     expected = {day: kit.reports(expected_views, day)[query] for day in REPORT_DAYS}
     views.runner.page_size = PAGE
+    views.runner.replay_hold = hold
     crash_on_call(monkeypatch, 5, after_writes=after_writes)
     with pytest.raises(Crash):
         views.replay()
     monkeypatch.undo()
-    assert kit.tracking(views)[0] == 4 * PAGE  # the replay stopped part-way
+    # In one transaction, nothing of the replay stays; else it stopped part-way.
+    assert kit.tracking(views)[0] == (N if hold is None else 4 * PAGE)
     # The next query catches up first, on the runner that crashed.
     assert {day: kit.reports(views, day)[query] for day in REPORT_DAYS} == expected
 
@@ -187,6 +195,7 @@ def test_a_second_runner_with_a_warm_cache_recovers_a_crashed_replay(
     reader = second.views
     before = {day: kit.reports(reader, day) for day in REPORT_DAYS}
     first.views.runner.page_size = PAGE
+    first.views.runner.replay_hold = 0  # a transaction a page: the replay stops part-way
     crash_on_call(monkeypatch, 6, after_writes=True)
     with pytest.raises(Crash):
         first.views.replay()
@@ -219,6 +228,7 @@ def slow_apply(self, *args, **kwargs):
 Batch.apply = slow_apply
 views = LedgerViews(open_recorder(sys.argv[1]))
 views.runner.page_size = int(sys.argv[2])
+views.runner.replay_hold = float(sys.argv[3]) if sys.argv[3] != "default" else None
 views.replay(lambda done, todo: print(done, flush=True))
 print("finished", flush=True)
 """
@@ -278,11 +288,13 @@ def big_history(app: MentorshipLedger) -> int:
     return app.recorder.max_notification_id() or 0
 
 
+@pytest.mark.parametrize("hold", ["default", "0"], ids=["one-transaction", "a-transaction-a-page"])
 def test_sigkill_in_the_middle_of_a_replay_leaves_exact_views(
     stores: Stores,
     kit: Any,
     fresh_copy: Callable[..., LedgerViews],
     track_views: Callable[[LedgerViews], LedgerViews],
+    hold: str,
 ) -> None:
     path = stores("big.db")
     app = MentorshipLedger(path, today=lambda: date(2026, 11, 22))
@@ -297,7 +309,7 @@ def test_sigkill_in_the_middle_of_a_replay_leaves_exact_views(
         expected_reports = {day: kit.reports(clean, day) for day in REPORT_DAYS}
 
         process = subprocess.Popen(
-            [sys.executable, "-c", REPLAY_SCRIPT, path, str(KILL_PAGE)],
+            [sys.executable, "-c", REPLAY_SCRIPT, path, str(KILL_PAGE), hold],
             cwd=Path(__file__).resolve().parents[2],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -314,6 +326,9 @@ def test_sigkill_in_the_middle_of_a_replay_leaves_exact_views(
         survivor = track_views(LedgerViews(open_recorder(path)))
         try:
             position = kit.tracking(survivor)[0]
+            if hold == "default":  # killed in its one transaction: the views as before
+                assert position == events
+                assert kit.view_tables(survivor) == expected_tables
             # Whole pages only; usually part-way, unless the replay beat the kill.
             assert position % KILL_PAGE == 0 or position == events
             prefix = fresh_copy(app.recorder, upto=position)

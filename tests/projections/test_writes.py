@@ -77,3 +77,23 @@ def test_bulk_inserted_rows_read_back_exactly(new_ledger: Any) -> None:
     finally:
         runner.db.close()
     assert got == [*values, (6, "2026-02-09")]
+
+
+@pytest.mark.parametrize("count", [1, 332, 333, 334, 999, 1000])
+def test_rows_inserted_many_to_a_statement_read_back_exactly(
+    new_ledger: Any, count: int
+) -> None:
+    # Three columns: 333 rows to a statement on SQLite, the rest one at a time.
+    ledger = new_ledger()
+    ledger.program("alpha")
+    runner = ViewRunner(ledger.app.recorder)
+    values = [(n, f"row {n}", n * 0.5 if n % 7 else None) for n in range(count)]
+    try:
+        with runner.db.transaction(commit=True) as cursor:
+            cursor.execute("CREATE TEMPORARY TABLE bulk_check (n INTEGER, t TEXT, x REAL)")
+            cursor.insert_rows("bulk_check", ("n", "t", "x"), values)
+            got = cursor.execute("SELECT n, t, x FROM bulk_check ORDER BY n").fetchall()
+            cursor.execute("DROP TABLE bulk_check")
+    finally:
+        runner.db.close()
+    assert got == values
