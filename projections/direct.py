@@ -14,6 +14,7 @@ usual path, which catches up, warns or fails exactly as it always did.
 
 from __future__ import annotations
 
+import atexit
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -107,6 +108,8 @@ def direct_views(store: str, open_views: Callable[[], LedgerViews]) -> DirectVie
         return None
     try:
         if _holds_every_event(db):
+            # Closed at exit: PostgreSQL then sees a goodbye, not a dropped line.
+            atexit.register(db.close)
             return DirectViews(db, open_views)
     except Exception:  # the usual path says what is wrong, if anything
         pass
