@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import ApplicationRecorder, Mapper
 
     from domain.application import MentorshipLedger
+    from projections.direct import DirectViews
     from projections.views import LedgerViews
 
 
@@ -94,6 +95,16 @@ class LedgerContext:
 
                 self._views = self._open_views(open_recorder(self.store, create=False))
         return self._views
+
+    def direct_views(self) -> DirectViews | None:
+        """For a report query, views read straight from the store without the
+        event store, when they hold every event (projections/direct.py); None
+        when the usual views are to be used (they may be given, e.g. by tests)."""
+        if self._views is not None or self._ledger is not None or not self.reading:
+            return None
+        from projections.direct import direct_views
+
+        return direct_views(self.store, lambda: self.views)
 
     def event_log(self) -> tuple[ApplicationRecorder, Mapper[Any]]:
         """The recorder and the application's mapper, for commands that read raw

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import LedgerContext, one_shot_report, pass_ledger
-from cli.known_at import default_as_of, views_known_at
+from cli.known_at import default_as_of, report_views
 from cli.output import emit, format_option, side_by_side, table
 from cli.params import known_at_option
 from cli.reports import as_of_date, csv_rows, emit_groups
 from domain.vocabulary import DIRECTIONS
 
 if TYPE_CHECKING:
-    from projections.views import LedgerViews
+    from projections.report_reads import ReportReads
 
 ENGAGEMENT_METRICS = [
     ("pairings (active)", "pairings"),
@@ -80,7 +80,7 @@ def engagement(
         raise click.UsageError("--by does not apply to --at-risk or --monthly")
     one_shot_report()
     as_of = default_as_of(ctx, known_at) if as_of_text is None else as_of_date(ctx, as_of_text)
-    views = views_known_at(ctx, known_at)
+    views = report_views(ctx, known_at)
     by = by or "direction"
     if at_risk:
         _at_risk(views, as_of, fmt)
@@ -94,7 +94,7 @@ def engagement(
 MONTHLY_COLUMNS = ["key", *DIRECTIONS, "total"]
 
 
-def _monthly(views: LedgerViews, as_of: date, fmt: str) -> None:
+def _monthly(views: ReportReads, as_of: date, fmt: str) -> None:
     months = views.monthly(as_of)
 
     def text(width: int | None) -> str:
@@ -139,7 +139,7 @@ AT_RISK_TABLE = [
 ]
 
 
-def _at_risk(views: LedgerViews, as_of: date, fmt: str) -> None:
+def _at_risk(views: ReportReads, as_of: date, fmt: str) -> None:
     listed = views.at_risk(as_of)
 
     def text(width: int | None) -> str:

@@ -20,9 +20,21 @@ if TYPE_CHECKING:
     from domain.mentorship import Mentorship
     from domain.person import Person
     from domain.program import Program
+    from projections.report_reads import ReportReads
     from projections.views import LedgerViews
 
 A = TypeVar("A")
+
+
+def report_views(ctx: LedgerContext, known_at: datetime | None) -> ReportReads:
+    """What `retention` and `engagement` read: without `--known-at`, the views
+    straight from the store when they hold every event (no event store to open,
+    see projections/direct.py); otherwise, as `views_known_at`."""
+    if known_at is None:
+        direct = ctx.direct_views()
+        if direct is not None:
+            return direct
+    return views_known_at(ctx, known_at)
 
 
 def views_known_at(ctx: LedgerContext, known_at: datetime | None) -> LedgerViews:

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import LedgerContext, one_shot_report, pass_ledger
-from cli.known_at import default_as_of, views_known_at
+from cli.known_at import default_as_of, report_views
 from cli.output import emit, format_option, side_by_side, table
 from cli.params import known_at_option
 from cli.reports import as_of_date, csv_rows, groups_document
 from domain.vocabulary import END_REASONS, REPORT_HORIZONS, EndReason
 
 if TYPE_CHECKING:
-    from projections.views import LedgerViews
+    from projections.report_reads import ReportReads
 
 # Completion and a program's planned closure are not dropouts (they are censored).
 DROPOUT_REASONS = [
@@ -162,7 +162,7 @@ def retention(
         raise click.UsageError("--by, --compare and --causes do not apply to --people")
     one_shot_report()
     as_of = default_as_of(ctx, known_at) if as_of_text is None else as_of_date(ctx, as_of_text)
-    views = views_known_at(ctx, known_at)
+    views = report_views(ctx, known_at)
     if people:
         _participants(views, as_of, fmt)
         return
@@ -222,7 +222,7 @@ def logrank_line(by: str, test: dict[str, Any]) -> str:
 PARTICIPANT_COLUMNS = ["key", "role", "people", "eligible", "retained", "share"]
 
 
-def _participants(views: LedgerViews, as_of: date, fmt: str) -> None:
+def _participants(views: ReportReads, as_of: date, fmt: str) -> None:
     groups = views.participant_retention(as_of)
     rows = [[g[c] for c in PARTICIPANT_COLUMNS] for g in groups]
 

@@ -18,18 +18,13 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
-from typing import Any
-
-from eventsourcing.persistence import (
-    ApplicationRecorder,
-    IntegrityError,
-    InternalError,
-    OperationalError,
-)
-from eventsourcing.sqlite import SQLiteApplicationRecorder
+from typing import TYPE_CHECKING, Any
 
 from domain.errors import StoreBusy
 from domain.store import busy_message, lock_timeout
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import ApplicationRecorder
 
 SQLITE_CACHE_KIB = 256 * 1024
 
@@ -146,6 +141,8 @@ class ViewDatabase:
     """
 
     def __init__(self, recorder: ApplicationRecorder, lock_timeout: int | None = None) -> None:
+        from eventsourcing.sqlite import SQLiteApplicationRecorder
+
         self.recorder = recorder
         self.is_sqlite = isinstance(recorder, SQLiteApplicationRecorder)
         self._sqlite: sqlite3.Connection | None = None
@@ -195,6 +192,7 @@ class ViewDatabase:
                 yield cursor
             return
         import psycopg
+        from eventsourcing.persistence import IntegrityError, InternalError, OperationalError
         from psycopg.rows import tuple_row
 
         datastore: Any = getattr(self.recorder, "datastore")  # noqa: B009
@@ -229,21 +227,30 @@ class ViewDatabase:
         except sqlite3.OperationalError as error:
             if error.sqlite_errorname.startswith("SQLITE_BUSY"):
                 raise StoreBusy(busy_message(self.lock_seconds())) from error
-            raise OperationalError(error) from error
+            raise _event_store_error("OperationalError", error) from error
         try:
             yield Cursor(raw, "?")
         except sqlite3.IntegrityError as error:  # the event store's class, as on PostgreSQL
             connection.rollback()
-            raise IntegrityError(error) from error
+            raise _event_store_error("IntegrityError", error) from error
         except BaseException:
             connection.rollback()
             raise
         try:
             connection.commit() if commit else connection.rollback()
         except sqlite3.OperationalError as error:
-            raise OperationalError(error) from error
+            raise _event_store_error("OperationalError", error) from error
 
     def close(self) -> None:
         if self._sqlite is not None:
             self._sqlite.close()
             self._sqlite = None
+
+
+def _event_store_error(name: str, error: Exception) -> Exception:
+    """eventsourcing's error class `name` for a driver's `error`, imported only
+    when there is one (queries that read straight from the views never load it)."""
+    from eventsourcing import persistence
+
+    found: Exception = getattr(persistence, name)(error)
+    return found

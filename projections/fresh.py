@@ -10,14 +10,12 @@ comparing the two lets the query skip it. Anything else takes the usual path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder
 
 from projections.answering import catch_up_for_query
-from projections.db import Cursor, ViewDatabase
+from projections.db import ViewDatabase
 from projections.runner import ViewRunner
 from projections.schema import PROJECTION, SCHEMA_VERSION
 
@@ -59,16 +57,3 @@ def answer_query(runner: ViewRunner) -> tuple[ViewRunner, str | None]:
     if holds_every_event(runner.db, runner.recorder):
         return runner, None
     return catch_up_for_query(runner)
-
-
-@contextmanager
-def report_reading(db: ViewDatabase) -> Iterator[Cursor]:
-    """A read transaction for the reports' row reads.
-
-    Without statistics (autovacuum off, nothing analyzed since a replay)
-    PostgreSQL overestimates the as-of meeting aggregate past its JIT threshold
-    and spent ~55 ms compiling it, in a query that runs ~250 ms: JIT is off."""
-    with db.transaction(commit=False) as cursor:
-        if not db.is_sqlite:
-            cursor.execute("SET LOCAL jit = off")
-        yield cursor

@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.vocabulary import Status, direction_after
 from projections.db import Cursor
+from projections.meeting_dates import AS_OF_POSTGRES, AS_OF_SQLITE, totals_as_of
 from projections.rows import PairingRow, PersonRow
 from projections.schema import PROJECTION
 from projections.spans import PairingSpan
@@ -23,23 +24,24 @@ _CURRENT = (
 )
 
 # A pairing as of D: its ending only if it ended by D, its reversals up to D
-# (three parameters, each D).
+# (three parameters, each D). Most pairings never reverse (`reversals`, their
+# running total, is 0), which spares them the lookup.
 _ENDING_AND_REVERSALS_AS_OF = (
     "CASE WHEN p.ended_on <= ? THEN p.ended_on END, "
     "CASE WHEN p.ended_on <= ? THEN p.end_reason END, "
-    "(SELECT count(*) FROM view_reversals r WHERE r.pairing_seq = p.seq AND r.reversed_on <= ?)"
+    "CASE WHEN p.reversals = 0 THEN 0 ELSE (SELECT count(*) FROM view_reversals r "
+    "WHERE r.pairing_seq = p.seq AND r.reversed_on <= ?) END"
 )
 
+# The meetings as of D come from each pairing's date-sorted lists (see
+# projections/meeting_dates.py): the dialect's selection and join.
 _AS_OF = (
     "SELECT p.id, p.program, p.mentor, p.mentee, p.direction, p.paired_on, "
-    f"{_ENDING_AND_REVERSALS_AS_OF}, "
-    "coalesce(m.n, 0), coalesce(m.total, 0), m.last "
-    "FROM view_pairings p "
-    "LEFT JOIN (SELECT pairing_seq, count(*) AS n, sum(minutes) AS total, max(met_on) AS last "
-    "  FROM view_meetings WHERE retracted = 0 AND met_on <= ? GROUP BY pairing_seq) m "
-    "  ON m.pairing_seq = p.seq "
+    f"{_ENDING_AND_REVERSALS_AS_OF}, {{meetings}} FROM view_pairings p {{join}} "
     "WHERE p.paired_on <= ?"
 )
+_AS_OF_SQLITE = _AS_OF.format(meetings=AS_OF_SQLITE[0], join=AS_OF_SQLITE[1])
+_AS_OF_POSTGRES = _AS_OF.format(meetings=AS_OF_POSTGRES[0], join=AS_OF_POSTGRES[1])
 
 
 LISTING = (
@@ -102,7 +104,12 @@ def pairing_rows(
     """
     day = as_of.isoformat()
     current = _totals_exact(cursor, day)
-    sql, params = (_CURRENT, [day]) if current else (_AS_OF, [day] * 5)
+    if current:
+        sql, params = _CURRENT, [day]
+    elif cursor.is_sqlite:
+        sql, params = _AS_OF_SQLITE, [day] * 4
+    else:
+        sql, params = _AS_OF_POSTGRES, [day] * 5
     if program is not None:  # both queries end in their WHERE clause
         sql += " AND program = ?" if current else " AND p.program = ?"
         params.append(program)
@@ -111,6 +118,8 @@ def pairing_rows(
         params += [] if current else [day]
     rows = cursor.execute(sql, params).fetchall()
     cadence = dict(cursor.execute("SELECT slug, cadence_days FROM view_programs").fetchall())
+    if not current and cursor.is_sqlite:
+        rows = [(*r[:9], *totals_as_of(r[9], r[10], day)) for r in rows]
     iso = date.fromisoformat
     # Built positionally in one comprehension: tens of thousands per query.
     return [

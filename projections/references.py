@@ -14,7 +14,7 @@ from projections import profiles
 from projections.queries import uuid_text
 
 if TYPE_CHECKING:
-    from projections.db import ViewDatabase
+    from projections.report_reads import ReadDatabase
 
 _HEX = re.compile(r"^[0-9a-f]+$")
 MIN_PREFIX = 6
@@ -22,7 +22,7 @@ MIN_PREFIX = 6
 
 class PairingReferences:
     if TYPE_CHECKING:
-        db: ViewDatabase
+        db: ReadDatabase
 
         def catch_up(self) -> Any: ...
 

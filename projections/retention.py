@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from domain.vocabulary import DIRECTIONS, END_REASONS, REPORT_HORIZONS, EndReason
@@ -33,8 +34,8 @@ CAUSES: tuple[str, ...] = tuple(r for r in END_REASONS if r != EndReason.PROGRAM
 UNSPECIFIED_REASON = "unspecified"
 
 _GROUP_KEYS: dict[str, Callable[[Span], str]] = {
-    "direction": lambda row: row.direction,
-    "program": lambda row: row.program,
+    "direction": attrgetter("direction"),  # C, not a Python call per row
+    "program": attrgetter("program"),
     "cohort": lambda row: quarter(row.paired_on),
 }
 
@@ -52,7 +53,15 @@ def cause(row: Span) -> str | None:
 
 
 def dropout_observations(rows: Iterable[Span], as_of: date) -> list[Observation]:
-    return [(duration_days(row, as_of), is_dropout(row)) for row in rows]
+    """`(duration_days, is_dropout)` of each row, written out: two calls per row
+    were a quarter of the retention report's Python time at 1M events."""
+    return [
+        (
+            ((row.ended_on or as_of) - row.paired_on).days,
+            row.ended_on is not None and row.end_reason not in NOT_DROPOUTS,
+        )
+        for row in rows
+    ]
 
 
 def grouped(rows: Iterable[Span], by: str) -> list[tuple[str, list[Span]]]:
@@ -86,7 +95,7 @@ def _pairing_retention(
     key: str, group: Sequence[Span], as_of: date, causes: bool
 ) -> dict[str, Any]:
     ended = [row for row in group if row.ended_on is not None]
-    dropouts = [row for row in ended if is_dropout(row)]
+    dropouts = [row for row in ended if row.end_reason not in NOT_DROPOUTS]  # is_dropout
     completed = sum(1 for row in ended if row.end_reason == EndReason.COMPLETED)
     reasons = Counter(row.end_reason or UNSPECIFIED_REASON for row in dropouts)
     curve = kaplan_meier(dropout_observations(group, as_of))

@@ -7,7 +7,7 @@ and compare the same way in both.
 from __future__ import annotations
 
 PROJECTION = "ledger"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TABLES = [
     """CREATE TABLE IF NOT EXISTS view_tracking (
@@ -62,6 +62,14 @@ TABLES = [
         retracted INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (pairing_seq, number)
     ){clustered}""",
+    # A pairing's counted meetings in date order, for reports as of a past day
+    # (projections/meeting_dates.py): on SQLite the dates joined by spaces and
+    # each meeting's minutes packed; on PostgreSQL arrays, minutes running totals.
+    """CREATE TABLE IF NOT EXISTS view_meeting_dates (
+        pairing_seq INTEGER PRIMARY KEY,
+        dates {date_list} NOT NULL,
+        minutes {minute_list} NOT NULL
+    ){half_full}""",
     """CREATE TABLE IF NOT EXISTS view_reversals (
         pairing_seq INTEGER NOT NULL,
         reversed_on TEXT NOT NULL
@@ -81,10 +89,16 @@ def create_statements(*, sqlite: bool) -> list[str]:
     # another page with new entries in all four indexes: half-full pages keep
     # it on the same page with no index writes (HOT), ~6x faster per update.
     half_full = "" if sqlite else " WITH (fillfactor = 50)"
-    return [
-        statement.replace("{clustered}", clustered).replace("{half_full}", half_full)
-        for statement in TABLES
-    ]
+    lists = {"{date_list}": "TEXT", "{minute_list}": "BLOB"}
+    if not sqlite:
+        lists = {"{date_list}": "DATE[]", "{minute_list}": "INTEGER[]"}
+    replaced = []
+    for statement in TABLES:
+        statement = statement.replace("{clustered}", clustered).replace("{half_full}", half_full)
+        for name, column_type in lists.items():
+            statement = statement.replace(name, column_type)
+        replaced.append(statement)
+    return replaced
 
 
 VIEW_TABLES = [
@@ -92,5 +106,6 @@ VIEW_TABLES = [
     "view_programs",
     "view_pairings",
     "view_meetings",
+    "view_meeting_dates",
     "view_reversals",
 ]

@@ -16,29 +16,20 @@ from eventsourcing.persistence import ApplicationRecorder
 from domain.errors import NotFound
 from domain.keys import KeyRing, keyring_for
 from domain.vocabulary import Status
-from projections import engagement, profiles
+from projections import profiles
 from projections.answering import query_lock_wait
 from projections.db import ViewDatabase
-from projections.fresh import answer_query, report_reading
-from projections.queries import (
-    LISTING,
-    current_pairing,
-    first_launch_on,
-    monthly_meeting_counts,
-    pairing_rows,
-    person_rows,
-    span_rows,
-    uuid_text,
-)
+from projections.fresh import answer_query
+from projections.queries import LISTING, current_pairing
 from projections.references import PairingReferences
+from projections.report_reads import ReportReads
 from projections.runner import CatchUp, Progress, ViewRunner
 
 if TYPE_CHECKING:
     from projections.known_at import KnownLog
-    from projections.spans import PairingSpan
 
 
-class LedgerViews(PairingReferences):
+class LedgerViews(ReportReads, PairingReferences):
     """With `reading=True` (queries) the views are caught up once, if the store
     allows it, else used as they are; `warn` then tells the user (see `answering`)."""
 
@@ -206,60 +197,3 @@ class LedgerViews(PairingReferences):
 
     def active_pairings_in(self, program: str) -> list[UUID]:
         return [UUID(row["id"]) for row in self.pairings(program=program, status=Status.ACTIVE)]
-
-    # Reports, as of a date.
-
-    def _rows(self, as_of: date, *, active_only: bool = False) -> list[Any]:
-        self.catch_up()
-        with report_reading(self.db) as cursor:
-            return pairing_rows(cursor, as_of, active_only=active_only)
-
-    def _spans(self, as_of: date) -> list[PairingSpan]:
-        self.catch_up()
-        with report_reading(self.db) as cursor:
-            return span_rows(cursor, as_of)
-
-    def retention(
-        self, as_of: date, by: str = "direction", *, causes: bool = False
-    ) -> list[dict[str, Any]]:
-        from projections import retention  # the statistics, for the retention reports only
-
-        return retention.retention_groups(self._spans(as_of), as_of, by, causes=causes)
-
-    def retention_compared(
-        self, as_of: date, by: str = "direction", *, causes: bool = False
-    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        """The retention groups and a log-rank test across them, from one read."""
-        from projections import retention
-
-        rows = self._spans(as_of)
-        groups = retention.retention_groups(rows, as_of, by, causes=causes)
-        return groups, retention.compare(rows, as_of, by)
-
-    def participant_retention(self, as_of: date) -> list[dict[str, Any]]:
-        self.catch_up()
-        with self.db.transaction(commit=False) as cursor:  # one state for all reads
-            rows = pairing_rows(cursor, as_of)
-            people = person_rows(cursor, as_of)
-            launch = first_launch_on(cursor, as_of)
-        from projections import participants
-
-        return participants.participant_retention(rows, people, as_of, first_launch=launch)
-
-    def engagement(self, as_of: date, by: str = "direction") -> list[dict[str, Any]]:
-        return engagement.engagement_groups(self._rows(as_of, active_only=True), as_of, by)
-
-    def at_risk(self, as_of: date) -> list[dict[str, Any]]:
-        listed = engagement.at_risk(self._rows(as_of, active_only=True), as_of)
-        names = self.names(sorted({r["mentor"] for r in listed} | {r["mentee"] for r in listed}))
-        for row in listed:
-            row["id"] = uuid_text(row["id"])
-            row["mentor_name"] = names.get(row["mentor"])
-            row["mentee_name"] = names.get(row["mentee"])
-        return listed
-
-    def monthly(self, as_of: date) -> list[dict[str, Any]]:
-        self.catch_up()
-        with self.db.transaction(commit=False) as cursor:
-            counts = monthly_meeting_counts(cursor, as_of)
-        return engagement.monthly_table(counts)

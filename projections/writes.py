@@ -24,6 +24,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from projections.db import Cursor
+from projections.meeting_dates import record_dates
 from projections.totals import Meeting, Recount, add_totals, recount
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def apply_batch(
     else:
         _postgres_pairing_updates(batch, cursor, seq)
     _apply_retractions(batch, cursor, seq, recount_later)
+    record_dates(batch, cursor, seq, meetings)
 
 
 _KEY = itemgetter(0)
