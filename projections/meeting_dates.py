@@ -30,7 +30,14 @@ from operator import itemgetter, le
 from typing import TYPE_CHECKING, Any
 
 from projections.db import Cursor
-from projections.meeting_dates_repair import BIG_ENDIAN, rebuild_lists, stored_minutes, take_out
+from projections.meeting_dates_repair import (
+    BIG_ENDIAN,
+    CHUNK,
+    listed_rows,
+    rebuild_lists,
+    stored_minutes,
+    take_out,
+)
 
 if TYPE_CHECKING:
     from projections.projector import Batch
@@ -63,7 +70,6 @@ _EARLIER_POSTGRES = (
     "JOIN view_meeting_dates d ON d.pairing_seq = t.seq "
     "WHERE d.dates[cardinality(d.dates)] > t.first"
 )
-CHUNK = 500
 _ON, _MINUTES = itemgetter(2), itemgetter(3)
 
 
@@ -124,13 +130,7 @@ def _earlier(cursor: Cursor, rows: list[tuple[int, Any, Any]]) -> set[int]:
     keys = list(firsts)
     found: set[int] = set()
     for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        listed = cursor.execute(
-            "SELECT pairing_seq, substr(dates, -10) FROM view_meeting_dates "
-            f"WHERE pairing_seq IN ({marks})",
-            chunk,
-        ).fetchall()
+        listed = listed_rows(cursor, "substr(dates, -10)", keys[start : start + CHUNK])
         found.update(key for key, last in listed if last > firsts[key])
     return found
 

@@ -40,13 +40,7 @@ def take_out(cursor: Cursor, retracted: list[tuple[int, int]]) -> set[int]:
             "JOIN view_meetings m ON m.pairing_seq = v.column1 AND m.number = v.column2",
             [value for pair in chunk for value in pair],
         ).fetchall()
-        keys = sorted({int(key) for key, _ in chunk})
-        marks = ", ".join("?" for _ in keys)
-        listed = cursor.execute(
-            "SELECT pairing_seq, dates, minutes FROM view_meeting_dates "
-            f"WHERE pairing_seq IN ({marks})",
-            keys,
-        ).fetchall()
+        listed = listed_rows(cursor, "dates, minutes", sorted({int(key) for key, _ in chunk}))
         lists = {int(key): _listed(dates, minutes) for key, dates, minutes in listed}
         for key, on, minutes in gone:
             dates, each = lists.get(int(key), ([], []))
@@ -59,6 +53,15 @@ def take_out(cursor: Cursor, retracted: list[tuple[int, int]]) -> set[int]:
         emptied = [key for key, (d, _) in lists.items() if not d and key not in missing]
         _rewrite(cursor, kept, emptied)
     return missing
+
+
+def listed_rows(cursor: Cursor, columns: str, keys: Sequence[int]) -> list[Any]:
+    """`pairing_seq` and `columns` of the rows of pairings `keys` (at most CHUNK)."""
+    marks = ", ".join("?" for _ in keys)
+    return cursor.execute(
+        f"SELECT pairing_seq, {columns} FROM view_meeting_dates WHERE pairing_seq IN ({marks})",
+        list(keys),
+    ).fetchall()
 
 
 def _listed(dates: Any, minutes: Any) -> tuple[list[str], list[int]]:
