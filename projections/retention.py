@@ -85,8 +85,11 @@ def retention_groups(
 
 
 def compare(rows: Iterable[Span], as_of: date, by: str = "direction") -> dict[str, Any]:
-    """Log-rank test of equal time-to-dropout curves across the groups."""
+    """Log-rank test of equal time-to-dropout curves across the groups (with fewer
+    than two groups, nothing to compare: statistic 0 on 0 df, as with no dropouts)."""
     groups = [dropout_observations(group, as_of) for _, group in grouped(rows, by)]
+    if len(groups) < 2:
+        return {"statistic": 0.0, "df": 0, "p_value": 1.0}
     result = logrank(groups)
     return {"statistic": result.statistic, "df": result.df, "p_value": result.p_value}
 

@@ -367,6 +367,27 @@ def test_retention_compare_runs_the_log_rank_test_across_directions(
     assert csv_header.endswith(",logrank.statistic,logrank.df,logrank.p_value")
 
 
+NOTHING_TO_COMPARE = (
+    "Log-rank test across directions: nothing to compare (one group, or no dropouts)."
+)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "last_line"),
+    [
+        pytest.param("2025-01-31", "No pairings as of 2025-01-31.", id="no pairing yet"),
+        pytest.param("2025-02-10", NOTHING_TO_COMPARE, id="one direction"),
+    ],
+)
+def test_retention_compare_with_fewer_than_two_groups_has_nothing_to_compare(
+    veterans: object, ok: RunFn, as_of: str, last_line: str
+) -> None:
+    report = _json(ok, "retention", "--compare", "--as-of", as_of)
+
+    assert report["logrank"] == {"statistic": 0.0, "df": 0, "p_value": 1.0}
+    assert ok("retention", "--compare", "--as-of", as_of).stdout.splitlines()[-1] == last_line
+
+
 def test_retention_causes_gives_the_cumulative_incidence_of_each_way_of_ending(
     veterans: object, ok: RunFn
 ) -> None:
