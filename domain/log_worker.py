@@ -64,7 +64,7 @@ def chunks_from_worker(
             except (EOFError, pickle.UnpicklingError):
                 raise WorkerFailed(
                     f"the process reading {path} stopped before the end of the log "
-                    f"(exit code {worker.wait(5)}); nothing was written"
+                    f"({_ended(worker)}); nothing was written"
                 ) from None
             if message == _END:
                 return
@@ -78,6 +78,17 @@ def chunks_from_worker(
         if worker.poll() is None:
             worker.kill()
         worker.wait()
+
+
+def _ended(worker: subprocess.Popen[bytes]) -> str:
+    """How a worker whose stream broke ended: its exit code, or, if it goes on
+    (it sent something that is not a chunk), that it was stopped."""
+    try:
+        return f"exit code {worker.wait(5)}"
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+        return "it sent what is not a chunk and was stopped"
 
 
 def work(path: str, keys: list[KeyRow], size: int) -> None:

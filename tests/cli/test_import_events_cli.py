@@ -228,15 +228,19 @@ def test_a_bad_line_found_by_the_worker_is_named_and_nothing_is_written(
 
 
 @pytest.mark.parametrize(
-    ("worker", "code"),
+    ("worker", "ended"),
     [
-        pytest.param("sys.exit(3)", 3, id="exits"),
-        pytest.param("sys.stdout.write('not a chunk'); sys.stdout.flush()", 0, id="garbles"),
+        pytest.param("sys.exit(3)", "exit code 3", id="exits"),
+        pytest.param("sys.stdout.write('not a chunk'); sys.stdout.flush()", "exit code 0",
+                     id="garbles"),
+        pytest.param("sys.stdout.write('not a chunk'); sys.stdout.flush(); import time; "
+                     "time.sleep(60)", "it sent what is not a chunk and was stopped",
+                     id="garbles and goes on"),
     ],
 )
 def test_a_worker_that_dies_fails_the_import_and_nothing_is_written(
     worker: str,
-    code: int,
+    ended: str,
     demo_export: tuple[str, bytes],
     empty_store: str,
     tmp_path: Path,
@@ -251,7 +255,7 @@ def test_a_worker_that_dies_fails_the_import_and_nothing_is_written(
 
     assert error == (
         f"Error: the process reading {file} stopped before the end of the log "
-        f"(exit code {code}); nothing was written"
+        f"({ended}); nothing was written"
     )
     assert nothing_written(empty_store)
 
