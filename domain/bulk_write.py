@@ -23,7 +23,6 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import StoredEvent
 
-from domain.chain import SealPart
 from domain.chain_reader import StoredRow
 
 
@@ -34,9 +33,7 @@ class ChunkRecorder(Protocol):
 
     def append_chunk(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> None: ...
 
-    def append_rows(
-        self, cursor: Any, rows: Sequence[StoredRow], parts: Sequence[SealPart] | None = None
-    ) -> None: ...
+    def append_rows(self, cursor: Any, rows: Sequence[StoredRow]) -> None: ...
 
 
 class BulkWriter:
@@ -61,14 +58,11 @@ class BulkWriter:
         self.recorder.append_chunk(self.cursor(), stored_events)
         self.written += len(stored_events)
 
-    def write_rows(
-        self, rows: Sequence[StoredRow], parts: Sequence[SealPart] | None = None
-    ) -> None:
-        """`write` of events already in the table's form (`domain.log_restore`),
-        with their `domain.chain.seal_parts` if they were worked out already."""
+    def write_rows(self, rows: Sequence[StoredRow]) -> None:
+        """`write` of events already in the table's form (`domain.log_restore`)."""
         if not rows:
             return
-        self.recorder.append_rows(self.cursor(), rows, parts)
+        self.recorder.append_rows(self.cursor(), rows)
         self.written += len(rows)
 
     def commit(self) -> None:

@@ -88,39 +88,21 @@ def seal(previous: bytes, events: Iterable[Recorded]) -> list[Seal]:
 
 SealRow = tuple[int, str, int, bytes, str | None, bytes]  # a Seal's fields, in order
 EventRow = tuple[int, str, int, str, bytes]  # a Recorded's fields, in order
-SealPart = tuple[bytes, str | None]  # what a seal keeps of a state: its hash and timestamp
 
 
-def seal_parts(states: Iterable[bytes]) -> list[SealPart]:
-    """The hash and timestamp of each state (`stamp_of` inlined): they depend on
-    nothing before them in the chain, so a process other than the writer's may
-    work them out (`domain.log_worker`)."""
-    parts: list[SealPart] = []
-    append, skip = parts.append, len(_STAMP)
-    for state in states:
+def seal_rows(previous: bytes, events: Sequence[EventRow]) -> list[SealRow]:
+    """`seal` as plain tuples, for the write paths, where every microsecond per event
+    shows: `link_of`, `canonical` and `stamp_of` are inlined."""
+    rows: list[SealRow] = []
+    append, pack, skip = rows.append, _HEADER.pack, len(_STAMP)
+    for position, originator_id, version, topic, state in events:
         end = state.find(b'"', skip) if state.startswith(_STAMP) else -1
         stamp = state[skip:end].decode(errors="replace") if end > 0 else None
-        append((sha256(state).digest(), stamp))
-    return parts
-
-
-def seal_rows(
-    previous: bytes, events: Sequence[EventRow], parts: Sequence[SealPart] | None = None
-) -> list[SealRow]:
-    """`seal` as plain tuples, for the write paths, where every microsecond per event
-    shows: `link_of` and `canonical` are inlined. `parts`: the events' `seal_parts`,
-    if they were worked out already."""
-    if parts is None:
-        parts = seal_parts(event[4] for event in events)
-    rows: list[SealRow] = []
-    append, pack = rows.append, _HEADER.pack
-    for (position, originator_id, version, topic, state), (state_hash, stamp) in zip(
-        events, parts, strict=True
-    ):
         aggregate, kind = originator_id.encode(), topic.encode()
         header = pack(position, version, len(aggregate), len(kind), len(state))
-        previous = sha256(b"".join((TAG, previous, header, aggregate, kind, state))).digest()
-        append((position, originator_id, version, state_hash, stamp, previous))
+        link = sha256(b"".join((TAG, previous, header, aggregate, kind, state))).digest()
+        append((position, originator_id, version, sha256(state).digest(), stamp, link))
+        previous = link
     return rows
 
 

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from domain.chain import GENESIS, EventRow, Recorded, Seal, SealPart, SealRow, seal_rows
+from domain.chain import GENESIS, EventRow, Recorded, Seal, SealRow, seal_rows
 
 PAGE = 2_000  # rows per query, as domain.event_lines reads the log
 BEFORE_ALL = -(2**63)  # positions are 1, 2, 3...; a row put before them is still read
@@ -54,19 +54,16 @@ class ChainReading:
         previous: bytes,
         events: Iterable[EventRow],
         insert: Callable[[Any, Sequence[SealRow]], None] | None = None,
-        parts: Sequence[SealPart] | None = None,
     ) -> bytes:
         """Seals `events` (in log order) after the link `previous`, a page at a time,
         so that a large import holds no second copy of itself; the last link.
-        The seals are written by `insert` (default `_insert_seals`); `parts`: the
-        events' `seal_parts`, if known."""
+        The seals are written by `insert` (default `_insert_seals`)."""
         insert = insert or self._insert_seals
-        rest, done = iter(events), 0
+        rest = iter(events)
         while page := list(islice(rest, PAGE)):
-            known = None if parts is None else parts[done : done + len(page)]
-            seals = seal_rows(previous, page, known)
+            seals = seal_rows(previous, page)
             insert(cursor, seals)
-            previous, done = seals[-1][-1], done + len(page)
+            previous = seals[-1][-1]
         return previous
 
     def _aggregate_key(self, originator_id: str) -> Any:

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from domain import unit_of_work
-from domain.chain import SealPart
 from domain.chain_reader import StoredRow
 from domain.errors import InvalidInput, LedgerError, NotAllowed
 from domain.key_table import NewKey
@@ -42,7 +41,6 @@ class Chunk:
     keys: list[NewKey] = field(default_factory=list)
     forgotten: list[tuple[UUID, str]] = field(default_factory=list)
     read: int = 0
-    parts: list[SealPart] | None = None  # the rows' seal parts, if worked out already
 
 
 def import_log(
@@ -72,7 +70,7 @@ def import_log(
             source = chunks(LogRestorer(ledger.payload_mapper, ledger.keys), path)
         with closing(source):
             for chunk in source:
-                work.store(chunk.rows, chunk.keys, chunk.forgotten, chunk.parts)
+                work.store(chunk.rows, chunk.keys, chunk.forgotten)
                 count += len(chunk.rows)
                 if progress is not None:
                     progress(chunk.read, size)

@@ -46,8 +46,8 @@ def chunks_from_worker(
     path: Path, keys: list[KeyRow], size: int
 ) -> Generator[Any, None, None]:
     """The chunks of `size` rows of `domain.log_import.chunks`, made by a worker
-    process that knows the store's `keys`; the same error for a bad line as there. Closing
-    the generator stops the worker."""
+    process that knows the store's `keys`; the same error for a bad line as
+    there. Closing the generator stops the worker."""
     try:
         worker = subprocess.Popen(
             [sys.executable, "-c", _BOOT], stdin=subprocess.PIPE, stdout=subprocess.PIPE
@@ -94,7 +94,6 @@ def _ended(worker: subprocess.Popen[bytes]) -> str:
 def work(path: str, keys: list[KeyRow], size: int) -> None:
     """The worker: every chunk of the log on standard output, then `_END`, or
     what went wrong."""
-    from domain.chain import seal_parts
     from domain.keys import KeyRing
     from domain.log_import import chunks
     from domain.log_restore import LogRestorer
@@ -108,7 +107,6 @@ def work(path: str, keys: list[KeyRow], size: int) -> None:
     try:
         try:
             for chunk in chunks(LogRestorer(mapper, ring), Path(path), size):
-                chunk.parts = seal_parts(row[3] for row in chunk.rows)  # off the writer's core
                 pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
             message: Any = _END
         except LedgerError as error:

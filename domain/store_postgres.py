@@ -20,7 +20,6 @@ only for PostgreSQL stores.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
 from typing import Any
 from uuid import UUID
 
@@ -31,7 +30,7 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 from domain import pg_copy
-from domain.chain import GENESIS, SealPart, SealRow, check_follows
+from domain.chain import GENESIS, SealRow, check_follows
 from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id, stored_rows
 from domain.chain_reader import StoredRow as Row
 
@@ -101,11 +100,9 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
         (`domain.bulk_write`)."""
         self.append_rows(curs, stored_rows(stored_events))
 
-    def append_rows(
-        self, curs: Cursor[DictRow], rows: Sequence[Row], parts: Sequence[SealPart] | None = None
-    ) -> None:
-        """`append_chunk` of rows (aggregate id in hex, version, topic, state;
-        `parts`: their `seal_parts`, if known), with COPY: about eight times as
+    def append_rows(self, curs: Cursor[DictRow], rows: Sequence[Row]) -> None:
+        """`append_chunk` of rows (aggregate id in hex, version, topic, state),
+        with COPY: about eight times as
         fast here as the stock INSERT of an array of composites, under the same
         table lock and NOTIFY."""
         self._lock_table(curs)
@@ -123,7 +120,7 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
         # Rows take the sequence's values in the order they are copied, and the
         # table lock keeps every other writer out until this transaction ends.
         positions = self._positions_after(curs, table, last, len(rows))
-        self._seal(curs, rows, positions, copy=True, parts=parts)
+        self._seal(curs, rows, positions, copy=True)
 
     def _positions_after(
         self, curs: Cursor[DictRow], table: Identifier, last: int, count: int
@@ -156,11 +153,9 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
         positions: Sequence[int],
         *,
         copy: bool = False,
-        parts: Sequence[SealPart] | None = None,
     ) -> None:
-        """Seals `rows`, just inserted at `positions` (with their `seal_parts`, if
-        known); with COPY (`copy`) when outside psycopg's pipeline mode, which has
-        no COPY."""
+        """Seals `rows`, just inserted at `positions`; with COPY (`copy`) when
+        outside psycopg's pipeline mode, which has no COPY."""
         curs.execute(
             f"SELECT position, link FROM {self._chain_table()} ORDER BY position DESC LIMIT 1"
         )
@@ -170,12 +165,8 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
         else:
             previous = bytes(last["link"])
             check_follows(int(last["position"]), min(positions))
-        new = [(p, *row) for p, row in zip(positions, rows, strict=True)]
-        if parts is None:
-            new.sort()
-        elif any(a >= b for a, b in pairwise(positions)):
-            raise RuntimeError("a batch's positions must ascend in the order it was copied")
-        self._seal_in_pages(curs, previous, new, self._copy_seals if copy else None, parts)
+        new = sorted((p, *row) for p, row in zip(positions, rows, strict=True))
+        self._seal_in_pages(curs, previous, new, self._copy_seals if copy else None)
 
     def _seal_before(self, curs: Cursor[DictRow], first: int) -> bytes:
         """Seals the events before position `first`, a page at a time; the last link."""

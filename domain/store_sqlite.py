@@ -15,7 +15,7 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from domain.chain import GENESIS, SealPart, SealRow, check_follows
+from domain.chain import GENESIS, SealRow, check_follows
 from domain.chain_reader import BEFORE_ALL, PAGE, SEAL_COLUMNS, ChainReading, hex_id, stored_rows
 from domain.chain_reader import StoredRow as Row
 from domain.errors import DamagedStore
@@ -65,18 +65,14 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
         (`domain.bulk_write`)."""
         self.append_rows(c, stored_rows(stored_events))
 
-    def append_rows(
-        self, c: SQLiteCursor, rows: Sequence[Row], parts: Sequence[SealPart] | None = None
-    ) -> None:
-        """`append_chunk` of rows as the table holds them (`parts`: their
-        `seal_parts`, if known). One `executemany`: the stock insert runs one
-        statement per event to learn each rowid, at about three times the cost."""
+    def append_rows(self, c: SQLiteCursor, rows: Sequence[Row]) -> None:
+        """`append_chunk` of rows as the table holds them. One `executemany`: the
+        stock insert runs one statement per event to learn each rowid, at about
+        three times the cost."""
         c.executemany(self.insert_events_statement, rows)
-        self._seal_appended(c, rows, parts)
+        self._seal_appended(c, rows)
 
-    def _seal_appended(
-        self, c: SQLiteCursor, rows: Sequence[Row], parts: Sequence[SealPart] | None
-    ) -> None:
+    def _seal_appended(self, c: SQLiteCursor, rows: Sequence[Row]) -> None:
         """Seals events that one `executemany` just appended in this transaction,
         which returns no positions: a rowid table gives appended rows the largest
         rowid plus one, so they hold the last positions."""
@@ -95,14 +91,13 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
                 f"the log is broken at event {positions[0]}: the events just written are not "
                 "the last ones; run mentorship verify"
             )
-        self._seal(c, rows, positions, parts)
+        self._seal(c, rows, positions)
 
     def _seal(
         self,
         c: SQLiteCursor,
         rows: Sequence[Row],
         positions: Sequence[int],
-        parts: Sequence[SealPart] | None = None,
     ) -> None:
         """Seals `rows`, just inserted at `positions` (ascending), after the last link."""
         c.execute(
@@ -115,7 +110,7 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
             previous = bytes(last[1])
             check_follows(int(last[0]), positions[0])
         new = ((p, *row) for p, row in zip(positions, rows, strict=True))
-        self._seal_in_pages(c, previous, new, parts=parts)
+        self._seal_in_pages(c, previous, new)
 
     def _seal_before(self, c: SQLiteCursor, first: int) -> bytes:
         """Seals the events before position `first`, a page at a time; the last link."""
@@ -137,3 +132,4 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
             f"INSERT INTO {self._chain_table()} ({SEAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
             seals,
         )
+

@@ -28,7 +28,6 @@ from eventsourcing.domain import (
 from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.bulk_write import BulkWriter, ChunkRecorder
-from domain.chain import SealPart
 from domain.chain_reader import StoredRow
 from domain.errors import ConcurrentUpdate, DamagedStore
 from domain.key_table import NewKey
@@ -37,9 +36,7 @@ from domain.mentorship import Mentorship
 CHUNK_EVENTS = 5_000  # written per insert: larger chunks were no faster
 Events = list[DomainEventProtocol[UUID]]
 Forgotten = Sequence[tuple[UUID, str]]  # people forgotten in a log, and when
-StoreRows = Callable[
-    [Sequence[StoredRow], Sequence[NewKey], Forgotten, Sequence[SealPart] | None], None
-]
+StoreRows = Callable[[Sequence[StoredRow], Sequence[NewKey], Forgotten], None]
 
 
 class UnitOfWork:
@@ -94,14 +91,13 @@ class UnitOfWork:
         rows: Sequence[StoredRow],
         keys: Sequence[NewKey],
         forgotten: Forgotten,
-        parts: Sequence[SealPart] | None = None,
     ) -> None:
         """Rows of an exported log (`domain.log_restore`) with the keys made for
-        their people (and their seal parts, if known), stored as they are in the
+        their people, stored as they are in the
         batch's transaction, after what was recorded before; the `forgotten`
         people's keys go once it commits."""
         self.flush()
-        self._store(rows, keys, forgotten, parts)
+        self._store(rows, keys, forgotten)
         self.written += len(rows)
 
     def pairings_in(self, program: str) -> list[UUID]:
@@ -132,10 +128,9 @@ class UnitOfWorkMixin(Application[UUID]):
             rows: Sequence[StoredRow],
             keys: Sequence[NewKey],
             forgotten: Forgotten,
-            parts: Sequence[SealPart] | None,
         ) -> None:
             self._before_storing(keys, forgotten, writer, work)
-            writer.write_rows(rows, parts)
+            writer.write_rows(rows)
 
         work = self._work = UnitOfWork(write, store)
         collecting = gc.isenabled()

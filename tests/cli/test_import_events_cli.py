@@ -272,8 +272,8 @@ KILLED_IMPORT = textwrap.dedent(
     unit_of_work.CHUNK_EVENTS = 20
     write_rows = BulkWriter.write_rows
 
-    def write_then_die(self, rows, parts=None):
-        write_rows(self, rows, parts)
+    def write_then_die(self, rows):
+        write_rows(self, rows)
         if self.written >= 40:  # two chunks are in the open transaction
             me = os.getpid()
             children = Path(f"/proc/{me}/task/{me}/children").read_text().split()

@@ -17,8 +17,8 @@ from domain.chain import (
     canonical,
     check_log,
     check_positions,
+    link_of,
     seal,
-    seal_parts,
     seal_rows,
     stamp_of,
 )
@@ -105,15 +105,13 @@ def test_a_seal_keeps_the_aggregate_version_state_hash_and_timestamp() -> None:
                             "2026-01-03T09:00:00+00:00", SEALS[2].link)  # fmt: skip
 
 
-def test_seal_parts_worked_out_elsewhere_give_the_same_seals() -> None:
-    parts = seal_parts(e.state for e in EVENTS)
+def test_a_state_without_a_plain_timestamp_is_sealed_without_a_stamp() -> None:
+    event = (1, A, 1, "x", b"\x00encrypted")
 
-    assert parts == [(sha256(e.state).digest(), stamp_of(e.state)) for e in EVENTS]
-    assert seal_rows(GENESIS, EVENTS, parts) == [tuple(s) for s in SEALS]
+    (seal,) = seal_rows(GENESIS, [event])
 
-
-def test_seal_parts_of_a_state_without_a_plain_timestamp_have_no_stamp() -> None:
-    assert seal_parts([b"\x00encrypted"]) == [(sha256(b"\x00encrypted").digest(), None)]
+    assert seal[3:5] == (sha256(b"\x00encrypted").digest(), None)
+    assert seal[5] == link_of(GENESIS, Recorded(*event))
 
 
 def test_a_changed_payload_is_named() -> None:
