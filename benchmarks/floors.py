@@ -53,11 +53,12 @@ CHAIN = (  # as the stores create it: table name, then the types of position and
 
 
 def sqlite_write(rows: list[Row], scratch: Path, seals: list[SealRow] | None = None) -> float:
-    """Events per second of the bare insert into a new SQLite file (WAL and page
-    cache as the store's batches), with `seals` into a chain table if given."""
+    """Events per second of the bare insert into a new SQLite file (rollback
+    journal and page cache as the store's batches into an empty store:
+    domain.store_sqlite.write_alone), with `seals` into a chain table if given."""
     scratch.unlink(missing_ok=True)
     connection = sqlite3.connect(scratch, isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA journal_mode=DELETE")
     connection.execute(f"PRAGMA cache_size = -{BATCH_CACHE_KIB}")  # as the ledger's batches
     connection.execute(
         "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, "
@@ -78,7 +79,7 @@ def sqlite_write(rows: list[Row], scratch: Path, seals: list[SealRow] | None = N
     connection.execute("COMMIT")
     seconds = time.perf_counter() - started
     connection.close()
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{scratch}{suffix}").unlink(missing_ok=True)
     return len(rows) / seconds
 

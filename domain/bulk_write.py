@@ -9,7 +9,8 @@ the end; an error rolls everything back, and so does a killed process (the
 database never sees the commit).
 
 Each recorder appends a chunk its own fastest way (`append_chunk`: SQLite's
-`executemany`, PostgreSQL's COPY under the stock table lock and NOTIFY) and
+`executemany`, into a file it takes for itself if the store is empty and nobody
+else has it open; PostgreSQL's COPY under the stock table lock and NOTIFY) and
 seals it into the hash chain in the same transaction (`domain.store_sqlite`,
 `domain.store_postgres`).
 """
@@ -95,7 +96,13 @@ class BulkWriter:
             stack.enter_context(connection.transaction())
             self._cursor = stack.enter_context(connection.cursor())
         else:
-            self._cursor = stack.enter_context(datastore.transaction(commit=True))
+            from domain.store_sqlite import write_alone
+
+            connection = stack.enter_context(datastore.get_connection(commit=True))
+            give_back = write_alone(self.recorder, connection)
+            if give_back is not None:
+                stack.callback(give_back)  # after the transaction ends (last in, first out)
+            self._cursor = stack.enter_context(connection.transaction(commit=True))
             _larger_sqlite_cache(self._cursor, stack)
         self._stack = stack
 

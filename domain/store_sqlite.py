@@ -9,7 +9,9 @@ so the last link read here is the one the new events follow. Chosen by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
@@ -133,3 +135,43 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
             seals,
         )
 
+
+def write_alone(recorder: Any, connection: Any) -> Callable[[], None] | None:
+    """Takes the SQLite file for a batch (`domain.bulk_write`) into a store that
+    holds no event yet, if nobody else has it open: a rollback journal instead
+    of the write-ahead log, so that each page is written once, into the file,
+    not first into the log and then again by the checkpoint at the commit (1M
+    events and their seals, bare: commit 0.3 s instead of 2.3 s, the whole write
+    1.4 times as fast). The journal keeps the few pages the file had; rolling
+    back, or recovering from a killed process, puts them back and cuts the file
+    to its old size. Other processes wait for the batch, as for any writer,
+    but cannot read meanwhile either: this is for filling a new store.
+    `connection` must not be in a transaction.
+
+    What to call after the commit (or rollback) to go back to the write-ahead
+    log, or None if the file stays as it is (not empty, or open elsewhere)."""
+    cursor = connection.cursor()
+    cursor.execute(f"SELECT 1 FROM {recorder.events_table_name} LIMIT 1")
+    if cursor.fetchone() is not None:
+        return None
+    pool = recorder.datastore.pool
+    with pool._put_condition:  # eventsourcing 9's pool: idle connections of this process
+        while pool._pool:
+            pool._pool.popleft().close()
+    cursor.execute("PRAGMA busy_timeout")
+    waits = int(cursor.fetchone()[0])
+    cursor.execute("PRAGMA busy_timeout = 0")  # someone else has it: do not wait, share it
+    try:
+        cursor.execute("PRAGMA journal_mode = DELETE")
+        taken = str(cursor.fetchone()[0]).lower() == "delete"
+    except sqlite3.OperationalError:  # "database is locked"
+        taken = False
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout = {waits}")
+
+    def give_back() -> None:
+        # If a process opened the file meanwhile, that one puts it back (eventsourcing does).
+        with suppress(sqlite3.OperationalError):
+            cursor.execute("PRAGMA journal_mode = WAL")
+
+    return give_back if taken else None
