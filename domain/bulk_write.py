@@ -9,8 +9,8 @@ the end; an error rolls everything back, and so does a killed process (the
 database never sees the commit).
 
 Each recorder appends a chunk its own fastest way (`append_chunk`: SQLite's
-`executemany`, into a file it takes for itself if the store is empty and nobody
-else has it open; PostgreSQL's COPY under the stock table lock and NOTIFY) and
+`executemany`, into a file it may take for itself if the store is empty;
+PostgreSQL's COPY under the stock table lock and NOTIFY) and
 seals it into the hash chain in the same transaction (`domain.store_sqlite`,
 `domain.store_postgres`).
 """
@@ -40,8 +40,13 @@ class ChunkRecorder(Protocol):
 class BulkWriter:
     """`write` chunks of stored events; `commit` once; `close` rolls back if not committed."""
 
-    def __init__(self, recorder: ChunkRecorder) -> None:
+    def __init__(self, recorder: ChunkRecorder, *, alone: bool = False) -> None:
+        """`alone`: nothing reads the store through another connection while the
+        batch writes; on SQLite it may then take an empty store's file for
+        itself (`domain.store_sqlite.write_alone`), which would leave such a
+        read waiting for the commit."""
         self.recorder = recorder
+        self.alone = alone
         self._stack: ExitStack | None = None
         self._cursor: Any = None
         self.written = 0
@@ -99,7 +104,7 @@ class BulkWriter:
             from domain.store_sqlite import write_alone
 
             connection = stack.enter_context(datastore.get_connection(commit=True))
-            give_back = write_alone(self.recorder, connection)
+            give_back = write_alone(self.recorder, connection) if self.alone else None
             if give_back is not None:
                 stack.callback(give_back)  # after the transaction ends (last in, first out)
             self._cursor = stack.enter_context(connection.transaction(commit=True))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from contextlib import closing
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -20,6 +21,7 @@ from domain import unit_of_work
 from domain.chain_reader import StoredRow
 from domain.errors import InvalidInput, LedgerError, NotAllowed
 from domain.key_table import NewKey
+from domain.keys import KeyRing
 from domain.log_restore import LogRestorer
 from domain.log_worker import chunks_from_worker
 from domain.mapper import PayloadMapper
@@ -62,12 +64,17 @@ def import_log(
     if in_worker is None:
         in_worker = size >= WORKER_MIN_BYTES and _plain(ledger.payload_mapper)
     count = 0
-    with ledger.unit_of_work() as work:
+    known = ledger.keys.known()
+    # Nothing reads the store while the batch writes (the keys are all known
+    # now, in an offline ring), so the batch may take it for itself.
+    with ledger.unit_of_work(alone=True) as work:
         if in_worker:
-            known = ledger.keys.known()
             source = cast(Chunks, chunks_from_worker(path, known, unit_of_work.CHUNK_EVENTS))
         else:
-            source = chunks(LogRestorer(ledger.payload_mapper, ledger.keys), path)
+            ring = KeyRing.offline(known)
+            mapper = copy(ledger.payload_mapper)
+            mapper.keys = ring
+            source = chunks(LogRestorer(mapper, ring), path)
         with closing(source):
             for chunk in source:
                 work.store(chunk.rows, chunk.keys, chunk.forgotten)

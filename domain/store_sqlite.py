@@ -145,8 +145,9 @@ def write_alone(recorder: Any, connection: Any) -> Callable[[], None] | None:
     1.4 times as fast). The journal keeps the few pages the file had; rolling
     back, or recovering from a killed process, puts them back and cuts the file
     to its old size. Other processes wait for the batch, as for any writer,
-    but cannot read meanwhile either: this is for filling a new store.
-    `connection` must not be in a transaction.
+    but cannot read meanwhile either, nor can other connections of this one:
+    this is for filling a new store from a log (`domain.log_import`), with
+    nothing else to read. `connection` must not be in a transaction.
 
     What to call after the commit (or rollback) to go back to the write-ahead
     log, or None if the file stays as it is (not empty, or open elsewhere)."""

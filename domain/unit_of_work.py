@@ -112,12 +112,15 @@ class UnitOfWorkMixin(Application[UUID]):
     _work: UnitOfWork | None = None
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[UnitOfWork]:
-        """Commands inside the block are saved together when it ends without an error."""
+    def unit_of_work(self, *, alone: bool = False) -> Iterator[UnitOfWork]:
+        """Commands inside the block are saved together when it ends without an
+        error. `alone`: nothing reads the store through another connection while
+        the batch writes (commands do: whether a person exists...), so the
+        batch may take an empty SQLite store for itself (`domain.bulk_write`)."""
         if self._work is not None:
             raise RuntimeError("a unit of work is already active")
         # domain.store always chooses one of the recorders that append chunks.
-        writer = BulkWriter(cast(ChunkRecorder, self.recorder))
+        writer = BulkWriter(cast(ChunkRecorder, self.recorder), alone=alone)
         to_stored = self.mapper.to_stored_event
 
         def write(events: Events) -> None:

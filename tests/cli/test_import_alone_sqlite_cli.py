@@ -1,7 +1,8 @@
 """`import --events` into an empty SQLite store takes the file for itself
 (`domain.store_sqlite.write_alone`): a rollback journal while it writes, so that
 each page is written once, and the write-ahead log again afterwards; the log as
-usual when another connection has the file open. A failed or killed import
+usual when another connection has the file open, and for a CSV import, whose
+commands read the store while the batch writes. A failed or killed import
 leaves the file as it was either way."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_helpers import invoke_root, one_error_line
@@ -22,21 +24,30 @@ from domain.bulk_write import BulkWriter
 pytestmark = pytest.mark.sqlite_only(reason="about the SQLite file's journal")
 
 
+EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
+
+
 @pytest.fixture
 def journal_modes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The journal mode of the import's transaction, seen as each chunk of 50
-    events is written."""
+    """The journal mode of the batch's transaction, seen as each chunk of 50
+    events is written (rows of a log, or events of commands). The batch's page
+    cache is 64 KB, so its pages go into the file long before the commit: a
+    read through another connection would then wait for the commit."""
     seen: list[str] = []
-    write_rows = BulkWriter.write_rows
 
-    def spy(self: BulkWriter, rows: list[tuple[str, int, str, bytes]]) -> None:
-        cursor = self.cursor()
-        cursor.execute("PRAGMA journal_mode")
-        seen.append(cursor.fetchone()[0])
-        write_rows(self, rows)
+    def spying(write: Any) -> Any:
+        def spy(self: BulkWriter, chunk: Any) -> None:
+            cursor = self.cursor()
+            cursor.execute("PRAGMA journal_mode")
+            seen.append(cursor.fetchone()[0])
+            write(self, chunk)
 
-    monkeypatch.setattr(BulkWriter, "write_rows", spy)
+        return spy
+
+    monkeypatch.setattr(BulkWriter, "write_rows", spying(BulkWriter.write_rows))
+    monkeypatch.setattr(BulkWriter, "write", spying(BulkWriter.write))
     monkeypatch.setattr("domain.unit_of_work.CHUNK_EVENTS", 50)
+    monkeypatch.setattr("domain.bulk_write.BATCH_CACHE_KIB", 64)
     return seen
 
 
@@ -99,6 +110,17 @@ def test_a_bad_line_after_chunks_were_written_alone_leaves_the_file_empty_in_the
     with sqlite3.connect(store) as connection:
         assert connection.execute("SELECT count(*) FROM stored_events").fetchone() == (0,)
         assert connection.execute("SELECT count(*) FROM person_keys").fetchone() == (0,)
+
+
+def test_a_csv_import_into_an_empty_file_shares_it_as_its_commands_read_it(
+    store: str, journal_modes: list[str]
+) -> None:
+    files = [str(EXAMPLES / f"{kind}.csv") for kind in ("people", "programs", "pairings")]
+
+    result = invoke_root(store, "import", *files)
+
+    assert result.exit_code == 0, result.output
+    assert journal_modes and set(journal_modes) == {"wal"}
 
 
 KILLED_ALONE = textwrap.dedent(
