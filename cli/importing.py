@@ -40,16 +40,19 @@ def import_(
     """Import CSV files (kind read from the header; see docs/import.md), all or nothing.
 
     Every bad row is reported as FILE:LINE: reason. With --events, load an exported
-    event log into an empty store instead, keeping each event's time and actor.
+    event log into an empty store instead, keeping each event's time and actor
+    (a bad line stops it: FILE:LINE: reason).
 
     Example: mentorship import people.csv programs.csv pairings.csv meetings.csv
+
+    Example: mentorship --store new.db import --events log.jsonl --dry-run
     """
     from domain.errors import InvalidInput
 
     if events_file is not None:
-        if files or dry_run or kind:
-            raise InvalidInput("--events cannot be combined with CSV files, --kind or --dry-run")
-        _import_events(ctx, events_file)
+        if files or kind:
+            raise InvalidInput("--events cannot be combined with CSV files or --kind")
+        _import_events(ctx, events_file, dry_run)
         return
     if not files:
         raise InvalidInput("give CSV files to import, or --events FILE")
@@ -87,13 +90,17 @@ def _import_csv(
     click.echo(f"{batch.rows} rows {done}: {events} events{_rate(events, started)}")
 
 
-def _import_events(ctx: LedgerContext, events_file: Path) -> None:
+def _import_events(ctx: LedgerContext, events_file: Path, dry_run: bool) -> None:
     from domain.log_import import import_log
 
     started = time.perf_counter()
-    with progress_bar("Importing") as update:
-        count = import_log(ctx.ledger, events_file, update)
-    click.echo(f"Imported {count} events from {events_file}{_rate(count, started)}")
+    with progress_bar("Checking" if dry_run else "Importing") as update:
+        count = import_log(ctx.ledger, events_file, update, dry_run=dry_run)
+    if dry_run:
+        click.echo(f"Checked {count} events from {events_file}, nothing written (--dry-run)"
+                   f"{_rate(count, started)}")  # fmt: skip
+    else:
+        click.echo(f"Imported {count} events from {events_file}{_rate(count, started)}")
 
 
 def _rate(events: int, started: float) -> str:

@@ -10,7 +10,7 @@ number) or a killed process leaves the store as it was.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from contextlib import closing
+from contextlib import closing, nullcontext
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,10 +51,12 @@ def import_log(
     progress: Progress | None = None,
     *,
     in_worker: bool | None = None,
+    dry_run: bool = False,
 ) -> int:
-    """Stores the events of the log at `path` in `ledger`'s empty store; how many.
-    A large log is read by a worker process (`domain.log_worker`; `in_worker`
-    decides instead of its size)."""
+    """Stores the events of the log at `path` in `ledger`'s empty store; how many
+    (`dry_run`: checks every line as for storing it, and stores nothing). A large
+    log is read by a worker process (`domain.log_worker`; `in_worker` decides
+    instead of its size)."""
     held = ledger.recorder.max_notification_id() or 0
     if held:
         raise NotAllowed(
@@ -63,24 +65,25 @@ def import_log(
     size = path.stat().st_size
     if in_worker is None:
         in_worker = size >= WORKER_MIN_BYTES and _plain(ledger.payload_mapper)
-    count = 0
     known = ledger.keys.known()
+    if in_worker:
+        source = cast(Chunks, chunks_from_worker(path, known, unit_of_work.CHUNK_EVENTS))
+    else:
+        ring = KeyRing.offline(known)
+        mapper = copy(ledger.payload_mapper)
+        mapper.keys = ring
+        source = chunks(LogRestorer(mapper, ring), path)
     # Nothing reads the store while the batch writes (the keys are all known
     # now, in an offline ring), so the batch may take it for itself.
-    with ledger.unit_of_work(alone=True) as work:
-        if in_worker:
-            source = cast(Chunks, chunks_from_worker(path, known, unit_of_work.CHUNK_EVENTS))
-        else:
-            ring = KeyRing.offline(known)
-            mapper = copy(ledger.payload_mapper)
-            mapper.keys = ring
-            source = chunks(LogRestorer(mapper, ring), path)
-        with closing(source):
-            for chunk in source:
+    batch = nullcontext(None) if dry_run else ledger.unit_of_work(alone=True)
+    count = 0
+    with batch as work, closing(source):
+        for chunk in source:
+            if work is not None:
                 work.store(chunk.rows, chunk.keys, chunk.forgotten)
-                count += len(chunk.rows)
-                if progress is not None:
-                    progress(chunk.read, size)
+            count += len(chunk.rows)
+            if progress is not None:
+                progress(chunk.read, size)
     return count
 
 

@@ -153,8 +153,6 @@ ROWS = [
     pytest.param(("import",), "give CSV files", id="import nothing"),
     pytest.param(("import", PEOPLE_CSV, "--events", PEOPLE_CSV), "cannot be combined",
                  id="import events and csv"),
-    pytest.param(("import", "--events", PEOPLE_CSV, "--dry-run"), "cannot be combined",
-                 id="import events dry run"),
     pytest.param(("import", "--kind", "teams", PEOPLE_CSV), "--kind", id="import kind teams"),
     pytest.param(("import", "--events", PEOPLE_CSV, "--kind", "people"), "cannot be combined",
                  id="import events and kind"),

@@ -179,6 +179,43 @@ def test_blank_lines_are_skipped(
     assert invoke_root(empty_store, "export", "events").stdout_bytes == exported
 
 
+@pytest.mark.parametrize("worker", [pytest.param(False, id="in this process"),
+                                    pytest.param(True, id="by a worker")])  # fmt: skip
+def test_a_dry_run_checks_every_line_and_writes_nothing(
+    worker: bool,
+    demo_export: tuple[str, bytes],
+    empty_store: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    read: list[Path] = request.getfixturevalue("through_a_worker") if worker else []
+    file = tmp_path / "demo.jsonl"
+    file.write_bytes(demo_export[1])
+
+    result = invoke_root(empty_store, "import", "--events", str(file), "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    events = len(demo_export[1].splitlines())
+    said = f"Checked {events} events from {file}, nothing written (--dry-run) in "
+    assert result.stdout.startswith(said)
+    assert read == ([file] if worker else [])
+    assert nothing_written(empty_store)
+
+
+def test_a_dry_run_names_a_bad_line_and_writes_nothing(
+    log: list[Line], empty_store: str, tmp_path: Path
+) -> None:
+    index = len(log) - 1
+    lines: list[Line | bytes] = [*log[:index], {**log[index], "version": 0}]
+    file = write_log(tmp_path / "bad.jsonl", lines)
+
+    result = invoke_root(empty_store, "import", "--events", str(file), "--dry-run")
+
+    error = one_error_line(result)
+    assert error == f"Error: {file}:{index + 1}: version must be a whole number from 1: 0"
+    assert nothing_written(empty_store)
+
+
 @pytest.fixture
 def through_a_worker(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Any log is read by a worker process, in chunks of 50 events; the paths it read."""
