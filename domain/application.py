@@ -65,18 +65,28 @@ class MentorshipLedger(PairingCommands, ProgramCommands, UnitOfWorkMixin):
         self.active_pairings = active_pairings
         self.create = create
         env = store_environment(store, create=create)
-        retry_startup(lambda: super(MentorshipLedger, self).__init__(env=env), STARTUP_RACES)
-        if not create:
-            check_events_table(self.recorder, store)
-        self.keys: KeyRing = keyring_for(self.recorder)
-        if create:
-            retry_startup(self.keys.create_table, STARTUP_RACES)
+        try:
+            retry_startup(lambda: super(MentorshipLedger, self).__init__(env=env), STARTUP_RACES)
+            if not create:
+                check_events_table(self.recorder, store)
+            self.keys: KeyRing = keyring_for(self.recorder)
+            if create:
+                retry_startup(self.keys.create_table, STARTUP_RACES)
+        except BaseException:
+            self._close_factory()  # see domain.store_guard.closed_on_failure
+            raise
         assert isinstance(self.mapper, PayloadMapper)
         self.payload_mapper: PayloadMapper = self.mapper
         self.mapper.keys = self.keys
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
+        self._close_factory()  # of an attempt that failed, which retry_startup repeats
         return construct_factory(self.store, env, create=self.create)
+
+    def _close_factory(self) -> None:
+        factory = self.__dict__.pop("factory", None)
+        if factory is not None:
+            factory.close()
 
     # Queries on aggregates.
 

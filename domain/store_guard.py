@@ -46,6 +46,18 @@ def construct_factory(store: str, env: Environment, *, create: bool) -> Infrastr
     return factory
 
 
+@contextmanager
+def closed_on_failure(factory: InfrastructureFactory) -> Iterator[None]:
+    """Closes the connections of a store that failed to open. Left to the garbage
+    collector, psycopg's pool may be closed from one of its own threads, which
+    cannot join itself ("Exception ignored in: PostgresDatastore.__del__")."""
+    try:
+        yield
+    except BaseException:
+        factory.close()
+        raise
+
+
 def check_events_table(recorder: Any, store: str) -> None:
     """A store opened without creating anything must already hold the events table."""
     try:

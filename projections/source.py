@@ -26,7 +26,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import Environment, retry
 
 from domain.store import retry_startup, store_environment
-from domain.store_guard import check_events_table, construct_factory
+from domain.store_guard import check_events_table, closed_on_failure, construct_factory
 from domain.vocabulary import Topic
 
 # Notification id, originator id (hex), topic, state. The topic of a meeting,
@@ -41,13 +41,16 @@ def open_recorder(store: str, *, create: bool = True) -> ApplicationRecorder:
     With `create=False` a missing SQLite file is an error and no table is created.
     """
     env = Environment("MentorshipLedger", store_environment(store, create=create))
-    recorder = retry_startup(
-        lambda: construct_factory(store, env, create=create).application_recorder(),
-        (InternalError, IntegrityError),
-    )
-    if not create:
-        check_events_table(recorder, store)
-    return recorder
+
+    def attempt() -> ApplicationRecorder:
+        factory = construct_factory(store, env, create=create)
+        with closed_on_failure(factory):
+            recorder = factory.application_recorder()
+            if not create:
+                check_events_table(recorder, store)
+            return recorder
+
+    return retry_startup(attempt, (InternalError, IntegrityError))
 
 
 def read_page(recorder: ApplicationRecorder, after: int, limit: int) -> Sequence[Row]:

@@ -15,11 +15,13 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 import pytest
 from cli_helpers import CLEAN_ENV, one_error_line
 from click.testing import CliRunner, Result
+from eventsourcing.postgres import PostgresDatastore
 
 from cli.main import cli
 
@@ -96,6 +98,28 @@ def test_each_connection_failure_names_its_cause(postgres_store: str) -> None:
     outcomes = {url: finished(process) for url, process in running.items()}
 
     assert outcomes == {url: (1, "", f"Error: {line}\n") for url, line in cases.items()}
+
+
+def test_a_store_that_fails_to_open_leaves_no_connection_pool_open(
+    postgres_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Left to the garbage collector, a pool may be closed from one of its own
+    # threads, which cannot join itself (a warning after some test runs).
+    opened: list[PostgresDatastore] = []
+    construct = PostgresDatastore.__init__
+
+    def spy(self: PostgresDatastore, *args: Any, **kwargs: Any) -> None:
+        opened.append(self)
+        construct(self, *args, **kwargs)
+
+    monkeypatch.setattr(PostgresDatastore, "__init__", spy)
+    absent = f"{postgres_store.rsplit('/', 1)[0]}/mentorship_absent_db"
+
+    for command in (("person", "add", "E1", "--name", "Ada"), ("people",)):  # ledger, views
+        assert invoke(absent, *command).exit_code == 1, command
+
+    assert len(opened) == 2
+    assert [datastore.pool.closed for datastore in opened] == [True, True]
 
 
 def test_a_postgresql_store_without_the_postgres_extra_is_one_line(postgres_store: str) -> None:
