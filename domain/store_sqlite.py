@@ -155,10 +155,14 @@ def write_alone(recorder: Any, connection: Any) -> Callable[[], None] | None:
     cursor.execute(f"SELECT 1 FROM {recorder.events_table_name} LIMIT 1")
     if cursor.fetchone() is not None:
         return None
+    # The idle connections of this process's pool (eventsourcing 9's private
+    # attributes; without them, the switch below fails and the batch shares the file).
     pool = recorder.datastore.pool
-    with pool._put_condition:  # eventsourcing 9's pool: idle connections of this process
-        while pool._pool:
-            pool._pool.popleft().close()
+    lock, idle = getattr(pool, "_put_condition", None), getattr(pool, "_pool", None)
+    if lock is not None and idle is not None:
+        with lock:
+            while idle:
+                idle.popleft().close()
     cursor.execute("PRAGMA busy_timeout")
     waits = int(cursor.fetchone()[0])
     cursor.execute("PRAGMA busy_timeout = 0")  # someone else has it: do not wait, share it
