@@ -2,5 +2,5 @@
 
 from cli.main import main
 
-if __name__ == "__main__":  # not when a worker process started by spawn imports it
+if __name__ == "__main__":  # run as `python -m cli`, not when merely imported
     main()

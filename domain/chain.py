@@ -83,14 +83,14 @@ def stamp_of(state: bytes) -> str | None:
 
 def seal(previous: bytes, events: Iterable[Recorded]) -> list[Seal]:
     """The seals of `events` (in log order) after the link `previous`."""
-    return [Seal._make(row) for row in seal_rows(previous, list(events))]
+    return [Seal._make(row) for row in seal_rows(previous, events)]
 
 
 SealRow = tuple[int, str, int, bytes, str | None, bytes]  # a Seal's fields, in order
 EventRow = tuple[int, str, int, str, bytes]  # a Recorded's fields, in order
 
 
-def seal_rows(previous: bytes, events: Sequence[EventRow]) -> list[SealRow]:
+def seal_rows(previous: bytes, events: Iterable[EventRow]) -> list[SealRow]:
     """`seal` as plain tuples, for the write paths, where every microsecond per event
     shows: `link_of`, `canonical` and `stamp_of` are inlined."""
     rows: list[SealRow] = []

@@ -102,9 +102,8 @@ class BulkSafePostgresApplicationRecorder(ChainReading, PostgresApplicationRecor
 
     def append_rows(self, curs: Cursor[DictRow], rows: Sequence[Row]) -> None:
         """`append_chunk` of rows (aggregate id in hex, version, topic, state),
-        with COPY: about eight times as
-        fast here as the stock INSERT of an array of composites, under the same
-        table lock and NOTIFY."""
+        with COPY: about eight times as fast here as the stock INSERT of an
+        array of composites, under the same table lock and NOTIFY."""
         self._lock_table(curs)
         self._notify_channel(curs)
         table = Identifier(self.datastore.schema, self.events_table_name)

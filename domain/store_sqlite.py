@@ -95,12 +95,7 @@ class SealingSQLiteApplicationRecorder(ChainReading, SQLiteApplicationRecorder):
             )
         self._seal(c, rows, positions)
 
-    def _seal(
-        self,
-        c: SQLiteCursor,
-        rows: Sequence[Row],
-        positions: Sequence[int],
-    ) -> None:
+    def _seal(self, c: SQLiteCursor, rows: Sequence[Row], positions: Sequence[int]) -> None:
         """Seals `rows`, just inserted at `positions` (ascending), after the last link."""
         c.execute(
             f"SELECT position, link FROM {self._chain_table()} ORDER BY position DESC LIMIT 1"

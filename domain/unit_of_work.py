@@ -87,15 +87,11 @@ class UnitOfWork:
         self._maybe_flush()
 
     def store(
-        self,
-        rows: Sequence[StoredRow],
-        keys: Sequence[NewKey],
-        forgotten: Forgotten,
+        self, rows: Sequence[StoredRow], keys: Sequence[NewKey], forgotten: Forgotten
     ) -> None:
         """Rows of an exported log (`domain.log_restore`) with the keys made for
-        their people, stored as they are in the
-        batch's transaction, after what was recorded before; the `forgotten`
-        people's keys go once it commits."""
+        their people, stored as they are in the batch's transaction, after what
+        was recorded before; the `forgotten` people's keys go once it commits."""
         self.flush()
         self._store(rows, keys, forgotten)
         self.written += len(rows)
@@ -127,11 +123,7 @@ class UnitOfWorkMixin(Application[UUID]):
             self._before_writing(events, writer, work)
             writer.write([to_stored(e) for e in events])
 
-        def store(
-            rows: Sequence[StoredRow],
-            keys: Sequence[NewKey],
-            forgotten: Forgotten,
-        ) -> None:
+        def store(rows: Sequence[StoredRow], keys: Sequence[NewKey], forgotten: Forgotten) -> None:
             self._before_storing(keys, forgotten, writer, work)
             writer.write_rows(rows)
 

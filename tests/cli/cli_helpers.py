@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -52,6 +55,17 @@ def invoke_root(store: str, *args: str) -> Result:
 
     runner = CliRunner(env={**CLEAN_ENV, "MENTORSHIP_ACTOR": "tester"})
     return runner.invoke(cli, ["--store", store, *args], catch_exceptions=True)
+
+
+def run_killed(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Runs `script` (Python that kills its own process part-way through an
+    import) with `args`, as "importer"; asserts that it was killed."""
+    env = {**os.environ, "MENTORSHIP_ACTOR": "importer"}
+    killed = subprocess.run(
+        [sys.executable, "-c", script, *args], env=env, capture_output=True, timeout=60, text=True
+    )
+    assert killed.returncode == -9, killed.stderr
+    return killed
 
 
 def one_error_line(result: Result) -> str:

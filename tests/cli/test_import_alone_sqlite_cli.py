@@ -7,16 +7,13 @@ leaves the file as it was either way."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import invoke_root, one_error_line
+from cli_helpers import invoke_root, one_error_line, run_killed
 
 from domain.application import MentorshipLedger
 from domain.bulk_write import BulkWriter
@@ -150,14 +147,9 @@ def test_a_killed_import_is_rolled_back_by_the_next_command(
     store: str, log_file: Path, demo_export: tuple[str, bytes]
 ) -> None:
     size = Path(created(store)).stat().st_size
-    env = {**os.environ, "MENTORSHIP_ACTOR": "importer"}
 
-    killed = subprocess.run(
-        [sys.executable, "-c", KILLED_ALONE, store, str(log_file)],
-        env=env, capture_output=True, timeout=60, text=True,
-    )  # fmt: skip
+    run_killed(KILLED_ALONE, store, str(log_file))
 
-    assert killed.returncode == -9, killed.stderr
     assert Path(f"{store}-journal").exists()  # the original pages, to put back
     assert Path(store).stat().st_size > size  # pages of the import went into the file
     assert invoke_root(store, "export", "events").stdout_bytes == b""

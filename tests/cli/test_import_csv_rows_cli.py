@@ -9,14 +9,11 @@ E1->E2 paired 2026-02-02, E2->E3 2026-03-02, E3->E4 2026-04-01, all active.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from cli_helpers import POPULATED_EVENTS, Backend
+from cli_helpers import POPULATED_EVENTS, Backend, run_killed
 
 PEOPLE = "employee_id,name,email,level,department,joined_on,left_on,leave_reason"
 PROGRAMS = "program,name,cadence_days,launched_on,closed_on"
@@ -267,14 +264,9 @@ def test_a_process_killed_half_way_through_an_import_leaves_the_store_as_it_was(
 ) -> None:
     people = tmp_path / "people.csv"
     people.write_text("employee_id,name\n" + "".join(f"K{n},Person {n}\n" for n in range(10)))
-    env = {**os.environ, "MENTORSHIP_ACTOR": "importer"}
 
-    killed = subprocess.run(
-        [sys.executable, "-c", KILLED_IMPORT, backend.store, str(people)],
-        env=env, capture_output=True, timeout=60,
-    )  # fmt: skip
+    run_killed(KILLED_IMPORT, backend.store, str(people))
 
-    assert killed.returncode == -9, killed.stderr
     assert backend.count() == POPULATED_EVENTS
     assert backend.run("person", "show", "K0").exit_code == 1
     again = backend.run("import", str(people))  # the store is usable: no lock was left behind
